@@ -1,0 +1,94 @@
+// Configuration of a run from flags and environment, validated once with zod into typed values;
+// every problem is reported with the flag or variable that caused it.
+import { z } from 'zod';
+import { gameIdProblem, type GameId } from './gameId.ts';
+import { EXIT, ExitError } from './exitCodes.ts';
+
+export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season', 'All Star'] as const;
+
+const seasonLabel = z
+  .string()
+  .regex(/^\d{4}-\d{2}$/, 'a season is written YYYY-YY, e.g. 2025-26')
+  .refine((label) => (Number(label.slice(0, 4)) + 1) % 100 === Number(label.slice(5)), {
+    message: 'the second year must follow the first, e.g. 2025-26',
+  });
+
+const isoDate = z.iso.date('a date is written YYYY-MM-DD');
+
+const positiveInt = (max: number) =>
+  z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+
+export const environmentSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .optional(),
+  NBA_API_KEY: z.string().min(1, 'NBA_API_KEY is empty').optional(),
+  NBA_API_BASE_URL: z.url('NBA_API_BASE_URL must be an http(s) URL').default('https://api.nba.com/v0'),
+  NBA_INGEST_DATA_DIR: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+});
+export type Environment = z.output<typeof environmentSchema>;
+
+export const backfillFlagsSchema = z
+  .object({
+    season: seasonLabel.default('2025-26'),
+    'season-type': z.enum(SEASON_TYPES).default('Regular Season'),
+    datasets: z.string().default('shot_chart'),
+    'game-ids': z.string().optional(),
+    since: isoDate.optional(),
+    until: isoDate.optional(),
+    'full-refresh': z.boolean().default(false),
+    'dry-run': z.boolean().default(false),
+    json: z.boolean().default(false),
+    'batch-size': positiveInt(300).optional(),
+    concurrency: positiveInt(16).default(2),
+    'max-rows': positiveInt(10_000).default(10_000),
+    rate: z.coerce.number().positive('must be above 0').default(10),
+    burst: positiveInt(1000).default(5),
+    'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+    'log-file': z.string().min(1).optional(),
+  })
+  .refine((flags) => !(flags.since && flags.until && flags.since > flags.until), {
+    message: '--since must not be after --until',
+    path: ['since'],
+  })
+  .refine((flags) => !(flags['game-ids'] && (flags.since || flags.until)), {
+    message: '--game-ids cannot be combined with --since/--until',
+    path: ['game-ids'],
+  });
+export type BackfillFlags = z.output<typeof backfillFlagsSchema>;
+
+/** Readable zod problems: `--flag: message` or `VARIABLE: message`. */
+export function describeIssues(error: z.ZodError, prefix: (key: string) => string): string {
+  return error.issues
+    .map((issue) => {
+      const key = issue.path.map(String).join('.');
+      return key ? `${prefix(key)}: ${issue.message}` : issue.message;
+    })
+    .join('\n');
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) throw new ExitError(EXIT.configuration, describeIssues(parsed.error, (key) => key));
+  return parsed.data;
+}
+
+export function parseFlags<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.output<S> {
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw new ExitError(EXIT.usage, describeIssues(parsed.error, (key) => `--${key}`));
+  return parsed.data;
+}
+
+/** `--game-ids 0022500001,0022500002`: every id checked, all problems reported at once. */
+export function parseGameIdList(list: string): GameId[] {
+  const ids = list
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
+  if (ids.length === 0) throw new ExitError(EXIT.usage, '--game-ids: give at least one game id');
+  const problems = ids.map(gameIdProblem).filter((problem): problem is string => problem !== undefined);
+  if (problems.length > 0) throw new ExitError(EXIT.usage, `--game-ids: ${problems.join('; ')}`);
+  return [...new Set(ids)] as GameId[];
+}

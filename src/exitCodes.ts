@@ -1,0 +1,38 @@
+// Exit codes (sysexits, SPEC §5) and the error that carries one from wherever a run fails to main.
+
+export const EXIT = {
+  ok: 0,
+  usage: 64,
+  dataError: 65,
+  unavailable: 69,
+  internal: 70,
+  temporaryFailure: 75,
+  configuration: 78,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A failure the user should see as one clear message and an exit code, without a stack trace. */
+export class ExitError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(exitCode: ExitCode, message: string) {
+    super(message);
+    this.name = 'ExitError';
+    this.exitCode = exitCode;
+  }
+}
+
+/**
+ * The exit code for games that failed, by reason: a rejected API key is configuration, an
+ * unreachable host is unavailability, throttling and persistent 5xx are temporary (safe to rerun),
+ * anything else (schema, truncation that cannot be split, 400) is a data error.
+ */
+export function exitCodeForFailures(reasons: readonly string[]): ExitCode {
+  if (reasons.length === 0) return EXIT.ok;
+  if (reasons.some((reason) => /http_40[13]/.test(reason))) return EXIT.configuration;
+  if (reasons.every((reason) => /connection_refused|connect_timeout/.test(reason))) return EXIT.unavailable;
+  const temporary = /throttled|http_429|persistent_|http_5\d\d|timeout|connection_|body_incomplete|split_budget/;
+  if (reasons.every((reason) => temporary.test(reason))) return EXIT.temporaryFailure;
+  return EXIT.dataError;
+}

@@ -1,0 +1,36 @@
+// The process logger: pino JSON lines on stderr (or a file), with secrets redacted by path and
+// URLs scrubbed of credentials, configured once at start.
+import pino, { type Logger } from 'pino';
+
+export interface LoggerOptions {
+  readonly level: string;
+  readonly file?: string | undefined;
+}
+
+/** Paths are compiled once by pino; they never come from input. */
+const REDACT_PATHS = [
+  'apiKey',
+  '*.apiKey',
+  'password',
+  '*.password',
+  'databaseUrl',
+  '*.databaseUrl',
+  'connectionString',
+  '*.connectionString',
+  'headers["x-nba-api-key"]',
+  '*.headers["x-nba-api-key"]',
+  'err.*.headers["x-nba-api-key"]',
+];
+
+export function createLogger(options: LoggerOptions): Logger {
+  const destination = options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(2);
+  return pino(
+    {
+      level: options.level,
+      base: { pid: process.pid },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

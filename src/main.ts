@@ -1,0 +1,288 @@
+// The CLI: parses arguments, builds the configuration and the stream graph's dependencies,
+// runs a command, and turns its result into an exit code (SPEC §5).
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import type { Logger } from 'pino';
+import { type BackfillFlags, backfillFlagsSchema, parseFlags, parseGameIdList, readEnvironment } from './config.ts';
+import { EXIT, ExitError } from './exitCodes.ts';
+import { createLogger } from './logger.ts';
+import { TokenBucket } from './operators/tokenBucket.ts';
+import { type Database, DatabaseError, openDatabase } from './sinks/database.ts';
+import { migrate } from './sinks/migrate.ts';
+import { HttpClient } from './sources/httpClient.ts';
+import type { CallPolicy, RetryPolicy } from './sources/upstreamCall.ts';
+import { type BackfillSummary, backfill } from './streams/backfill.ts';
+import { DATASETS, resolveDatasets } from './streams/datasets.ts';
+import { formatSummary } from './summary.ts';
+
+const USAGE = `nba-ingest — keep PostgreSQL up to date with NBA statistics from the NBA API
+
+Usage: nba-ingest <command> [options]
+
+Commands:
+  backfill   load a season (or dates, or game ids) into the database, skipping covered games
+  migrate    apply the SQL migrations in sql/ and exit
+  replica    start the local replica of the NBA API (for tests, the demo and benchmarks)
+  demo       embedded Postgres + the replica + a real 2025-26 shot-chart backfill + a summary
+
+Run "nba-ingest <command> --help" for a command's options.
+
+Environment:
+  DATABASE_URL          postgres://… to load into; without it an embedded PostgreSQL is started
+                        in NBA_INGEST_DATA_DIR (default ./.nba-ingest/postgres)
+  NBA_API_KEY           sent as X-NBA-Api-Key (required for backfill)
+  NBA_API_BASE_URL      default https://api.nba.com/v0
+  LOG_LEVEL             trace|debug|info|warn|error|silent (default info; warn under a progress bar)
+
+Exit codes: 0 ok, 64 usage, 65 data error, 69 upstream unavailable, 70 internal error,
+            75 temporary failure (safe to rerun), 78 configuration, 130 interrupted.`;
+
+const BACKFILL_USAGE = `Usage: nba-ingest backfill [options]
+
+Loads every final game of a season that coverage does not already list as complete: reference
+data (teams, players, schedule) first, then each dataset in GameId batches, committed per batch.
+
+Selection:
+  --season YYYY-YY          season label (default 2025-26)
+  --season-type TYPE        "Regular Season" (default), Playoffs, PlayIn, "Pre Season", "All Star"
+  --datasets LIST           comma list of datasets (default shot_chart; known: ${[...DATASETS.keys()].join(', ')})
+  --game-ids LIST           comma list of 10-digit game ids (e.g. 0022500001), instead of the season's games
+  --since YYYY-MM-DD        first game day to load (US Eastern league day)
+  --until YYYY-MM-DD        last game day to load
+  --full-refresh            fetch games even when coverage says they are complete (unchanged rows are not rewritten)
+
+Behaviour:
+  --dry-run                 fetch and check everything, write no data (the schema is still migrated)
+  --batch-size N            games per Query Tool call (default: the dataset's, 50 for shot_chart)
+  --concurrency N           batches in flight at once (default 2)
+  --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)
+  --rate N, --burst N       client-side rate limit shared by every call to the host (default 10/s, burst 5)
+
+Output:
+  --json                    print the summary as JSON on stdout
+  --log-level LEVEL         pino level for the JSON logs on stderr
+  --log-file PATH           write the logs to a file instead of stderr
+  -h, --help                show this help`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'backfill':
+        return await backfillCommand(rest);
+      case 'migrate':
+        return await migrateCommand(rest);
+      case 'replica': {
+        // The replica is a test and demo tool; the product's commands never load it.
+        const { replicaCommand } = await import('../replica/cli.ts');
+        return await replicaCommand(rest);
+      }
+      case 'demo': {
+        const { demoCommand } = await import('./demo.ts');
+        return await demoCommand(rest);
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(`${USAGE}\n`);
+        return command === undefined ? EXIT.usage : EXIT.ok;
+      default:
+        process.stderr.write(`nba-ingest: unknown command "${command}"\n\n${USAGE}\n`);
+        return EXIT.usage;
+    }
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+/** One clear line for expected failures; a stack trace only for bugs. */
+export function reportFailure(error: unknown): number {
+  if (error instanceof ExitError) {
+    process.stderr.write(`nba-ingest: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof DatabaseError) {
+    process.stderr.write(`nba-ingest: ${error.message}\n`);
+    return error.kind === 'configuration' ? EXIT.configuration : EXIT.unavailable;
+  }
+  process.stderr.write(`nba-ingest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return EXIT.internal;
+}
+
+/** node:util parseArgs with usage errors as exit 64. */
+export function parseCommandArgs(
+  args: readonly string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+): Record<string, unknown> {
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    if (positionals.length > 0) throw new ExitError(EXIT.usage, `unexpected argument "${positionals[0]}"`);
+    return values;
+  } catch (error) {
+    if (error instanceof ExitError) throw error;
+    throw new ExitError(EXIT.usage, error instanceof Error ? error.message : String(error));
+  }
+}
+
+const BACKFILL_OPTIONS = {
+  season: { type: 'string' },
+  'season-type': { type: 'string' },
+  datasets: { type: 'string' },
+  'game-ids': { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  'full-refresh': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'batch-size': { type: 'string' },
+  concurrency: { type: 'string' },
+  'max-rows': { type: 'string' },
+  rate: { type: 'string' },
+  burst: { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Everything a backfill needs besides the database, built from validated flags and environment. */
+export interface BackfillSetup {
+  readonly flags: BackfillFlags;
+  readonly apiKey: string;
+  readonly baseUrl: string;
+  readonly logLevel?: string | undefined;
+}
+
+async function backfillCommand(args: readonly string[]): Promise<number> {
+  const values = parseCommandArgs(args, BACKFILL_OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${BACKFILL_USAGE}\n`);
+    return EXIT.ok;
+  }
+  const flags = parseFlags(backfillFlagsSchema, values);
+  const env = readEnvironment(process.env);
+  if (!env.NBA_API_KEY) throw new ExitError(EXIT.configuration, 'NBA_API_KEY is not set: the API needs it as X-NBA-Api-Key');
+  const setup = { flags, apiKey: env.NBA_API_KEY, baseUrl: env.NBA_API_BASE_URL, logLevel: env.LOG_LEVEL };
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.NBA_INGEST_DATA_DIR });
+  try {
+    const summary = await runBackfill(setup, db);
+    process.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    return summary.exitCode;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Builds the stream graph's dependencies around an open database, runs the backfill, releases them. */
+export async function runBackfill(setup: BackfillSetup, db: Database): Promise<BackfillSummary> {
+  const { flags } = setup;
+  const datasets = resolveDatasets(flags.datasets);
+  if ('unknown' in datasets) {
+    throw new ExitError(
+      EXIT.usage,
+      `--datasets: unknown dataset ${datasets.unknown.join(', ')} (known: ${[...DATASETS.keys()].join(', ')})`,
+    );
+  }
+  const gameIds = flags['game-ids'] ? parseGameIdList(flags['game-ids']) : undefined;
+  const showProgress = process.stderr.isTTY === true && !flags.json && !flags['log-file'];
+  const logger = createLogger({
+    level: flags['log-level'] ?? setup.logLevel ?? (showProgress ? 'warn' : 'info'),
+    file: flags['log-file'],
+  });
+  const http = new HttpClient({ baseUrl: setup.baseUrl, apiKey: setup.apiKey });
+  const abort = new AbortController();
+  const stop = (signal: NodeJS.Signals) => {
+    logger.warn({ signal }, 'stopping: no new batches; batches in flight finish');
+    abort.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const bar = showProgress ? progressBar() : undefined;
+  try {
+    await migrate(db.pool);
+    const policy = callPolicy(http, flags, logger);
+    return await backfill(
+      {
+        season: flags.season,
+        seasonType: flags['season-type'],
+        leagueId: '00',
+        datasets,
+        gameIds,
+        since: flags.since,
+        until: flags.until,
+        fullRefresh: flags['full-refresh'],
+        dryRun: flags['dry-run'],
+        batchSize: flags['batch-size'],
+        concurrency: flags.concurrency,
+        maxRowsReturned: flags['max-rows'],
+      },
+      {
+        pool: db.pool,
+        policy,
+        logger,
+        signal: abort.signal,
+        onProgress: bar
+          ? ({ total, done }) => {
+              if (bar.getTotal() !== total) bar.start(total, done);
+              else bar.update(done);
+            }
+          : undefined,
+      },
+    );
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await http.close();
+    logger.flush();
+  }
+}
+
+/** The SPEC §4 retry rules: 4 attempts for transient errors, Retry-After or 10–15 s on 429. */
+export const RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 4,
+  maxThrottledAttempts: 8,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  throttleDelayMs: [10_000, 15_000],
+  maxRetryAfterMs: 60_000,
+};
+
+export function callPolicy(
+  http: HttpClient,
+  limits: { rate: number; burst: number },
+  logger: Logger,
+  retry: RetryPolicy = RETRY_POLICY,
+): CallPolicy {
+  return { http, bucket: new TokenBucket({ ratePerSecond: limits.rate, burst: limits.burst }), retry, logger };
+}
+
+function progressBar(): cliProgress.SingleBar {
+  return new cliProgress.SingleBar(
+    { format: 'games {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+}
+
+const MIGRATE_USAGE = `Usage: nba-ingest migrate
+
+Applies the numbered SQL migrations in sql/ that the database (DATABASE_URL, or the embedded
+default) does not have yet, and prints their names.`;
+
+async function migrateCommand(args: readonly string[]): Promise<number> {
+  const values = parseCommandArgs(args, { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    process.stdout.write(`${MIGRATE_USAGE}\n`);
+    return EXIT.ok;
+  }
+  const env = readEnvironment(process.env);
+  const logger = createLogger({ level: env.LOG_LEVEL ?? 'info' });
+  const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.NBA_INGEST_DATA_DIR, logger });
+  try {
+    const applied = await migrate(db.pool);
+    process.stdout.write(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
+    return EXIT.ok;
+  } finally {
+    await db.close();
+  }
+}

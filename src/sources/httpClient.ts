@@ -1,0 +1,111 @@
+// The one HTTP client policy for every upstream call: a single undici dispatcher with explicit
+// timeouts, the API key header, and a body that is always consumed or destroyed.
+import { Agent, request } from 'undici';
+import { fromTransportError, kindOfStatus, parseRetryAfter, UpstreamError } from './upstreamError.ts';
+
+export interface HttpClientConfig {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  readonly connectTimeoutMs?: number;
+  readonly headersTimeoutMs?: number;
+  readonly bodyTimeoutMs?: number;
+  readonly connections?: number;
+  readonly maxBodyBytes?: number;
+}
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly body: unknown;
+  readonly bytes: number;
+  readonly ms: number;
+}
+
+export type QueryParams = Readonly<Record<string, string>>;
+
+/** Undici's defaults are 300 s for headers and body; an API call that takes minutes is a hang. */
+const DEFAULTS = {
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 60_000,
+  bodyTimeoutMs: 30_000,
+  connections: 8,
+  maxBodyBytes: 256 * 1024 * 1024,
+} as const;
+
+export class HttpClient {
+  readonly #baseUrl: string;
+  readonly #apiKey: string;
+  readonly #agent: Agent;
+  readonly #maxBodyBytes: number;
+
+  constructor(config: HttpClientConfig) {
+    this.#baseUrl = config.baseUrl.replace(/\/+$/, '');
+    this.#apiKey = config.apiKey;
+    this.#maxBodyBytes = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+    this.#agent = new Agent({
+      connect: { timeout: config.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs },
+      headersTimeout: config.headersTimeoutMs ?? DEFAULTS.headersTimeoutMs,
+      bodyTimeout: config.bodyTimeoutMs ?? DEFAULTS.bodyTimeoutMs,
+      connections: config.connections ?? DEFAULTS.connections,
+      maxResponseSize: this.#maxBodyBytes,
+    });
+  }
+
+  /** The URL a call is sent to; it carries no credentials (the key travels in a header). */
+  url(path: string, params: QueryParams): string {
+    const query = new URLSearchParams(params).toString();
+    return `${this.#baseUrl}${path}${query ? `?${query}` : ''}`;
+  }
+
+  /**
+   * One GET returning parsed JSON. Any non-2xx status, transport failure or non-JSON body rejects
+   * with an UpstreamError; a 2xx answer that is not JSON (an HTML error page) is transient.
+   */
+  async getJson(path: string, params: QueryParams, signal?: AbortSignal): Promise<HttpResponse> {
+    const started = performance.now();
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(this.url(path, params), {
+        dispatcher: this.#agent,
+        method: 'GET',
+        headers: { 'x-nba-api-key': this.#apiKey, accept: 'application/json' },
+        signal,
+      });
+    } catch (error) {
+      throw fromTransportError(error);
+    }
+    const { statusCode, headers, body } = response;
+    if (statusCode < 200 || statusCode >= 300) {
+      await body.dump().catch(() => undefined);
+      const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
+      throw new UpstreamError(
+        kindOfStatus(statusCode),
+        `http_${statusCode}`,
+        statusCode,
+        `HTTP ${statusCode} from ${path}`,
+        retryAfterMs,
+      );
+    }
+    let text: string;
+    try {
+      text = await body.text();
+    } catch (error) {
+      body.destroy();
+      const failure = fromTransportError(error);
+      if (failure.reason === 'transport_error' && /exceeds|max.*size/i.test(failure.message)) {
+        throw new UpstreamError('permanent', 'body_too_large', statusCode, `body of ${path} is too large`);
+      }
+      throw new UpstreamError('transient', 'body_incomplete', statusCode, `body of ${path} cut short: ${failure.message}`);
+    }
+    const ms = performance.now() - started;
+    try {
+      return { status: statusCode, body: JSON.parse(text), bytes: Buffer.byteLength(text), ms };
+    } catch {
+      const reason = /^\s*</.test(text) ? 'html_body' : 'invalid_json';
+      throw new UpstreamError('transient', reason, statusCode, `${path} answered ${statusCode} with a body that is not JSON`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}

@@ -1,0 +1,159 @@
+// The Query Tool source: turns a GameId batch into the responses of a dataset's calls, checking
+// each for the API's silent truncation and splitting the batch while it is too large.
+import { concatMap, defer, from, type Observable, of, reduce, takeWhile } from 'rxjs';
+import type { GameId, GameIdBatch } from '../gameId.ts';
+import { errorKindOf, RetriesExhaustedError } from '../operators/errorKind.ts';
+import { type BatchOutcome, splitOnTruncation, type Verdict } from '../operators/splitOnTruncation.ts';
+import type { HttpResponse, QueryParams } from './httpClient.ts';
+import { type CallPolicy, type CallRecord, type CallStep, type ReadResult, upstreamCall } from './upstreamCall.ts';
+import { UpstreamError } from './upstreamError.ts';
+
+/** One Query Tool call a dataset makes per batch, e.g. `/event/player` with `EventType=FieldGoals`. */
+export interface QueryToolCall {
+  readonly path: string;
+  readonly params: QueryParams;
+  /** The EventType or MeasureType, used in logs and the request ledger. */
+  readonly measure: string;
+  readonly rowsKey: string;
+}
+
+export interface QueryToolResponse {
+  readonly call: QueryToolCall;
+  readonly rows: readonly unknown[];
+  readonly rowsReturned: number;
+}
+
+/** The result of fetching one batch: every call's response, or the first failure. Never an error. */
+export type BatchFetch =
+  | { readonly ok: true; readonly responses: readonly QueryToolResponse[]; readonly calls: readonly CallRecord[] }
+  | { readonly ok: false; readonly error: unknown; readonly calls: readonly CallRecord[] };
+
+export interface QueryToolSourceConfig {
+  readonly policy: CallPolicy;
+  /** LeagueId, SeasonYear, SeasonType: sent with every call. */
+  readonly scope: QueryParams;
+  /** Always sent explicitly; the API's hard cap is 10,000 and it truncates silently below it. */
+  readonly maxRowsReturned: number;
+  /** Default caps the API applies silently; a response of exactly that many rows is suspect. */
+  readonly knownDefaultCaps?: readonly number[];
+}
+
+/** A response this close to the cap may have been cut short: 9,900 of 10,000 (seed notes). */
+export const TRUNCATION_RATIO = 0.99;
+export const MAX_ROWS_HARD_CAP = 10_000;
+
+export class QueryToolSource {
+  readonly #config: QueryToolSourceConfig;
+  readonly truncationThreshold: number;
+
+  constructor(config: QueryToolSourceConfig) {
+    const { maxRowsReturned } = config;
+    if (!Number.isInteger(maxRowsReturned) || maxRowsReturned < 1 || maxRowsReturned > MAX_ROWS_HARD_CAP) {
+      throw new Error(`MaxRowsReturned must be an integer from 1 to ${MAX_ROWS_HARD_CAP}, got ${maxRowsReturned}`);
+    }
+    this.#config = config;
+    this.truncationThreshold = Math.floor(maxRowsReturned * TRUNCATION_RATIO);
+  }
+
+  isTruncated(rowCount: number): boolean {
+    return rowCount >= this.truncationThreshold || (this.#config.knownDefaultCaps ?? []).includes(rowCount);
+  }
+
+  /**
+   * Fetches a batch and, while a response is truncated or too large, its halves: one outcome per
+   * attempted (sub-)batch, `complete` ones carrying every call's rows.
+   */
+  batches(calls: readonly QueryToolCall[], batch: GameIdBatch): Observable<BatchOutcome<GameId, BatchFetch>> {
+    return of(batch).pipe(
+      splitOnTruncation<GameId, BatchFetch>({
+        fetch: (part) => this.fetch(calls, part),
+        judge,
+        // A full halving tree over n games has 2n-1 nodes: anything beyond that is a runaway.
+        maxWork: 2 * batch.length,
+      }),
+    );
+  }
+
+  /** The dataset's calls for one batch, in order; stops at the first call that is not accepted. */
+  fetch(calls: readonly QueryToolCall[], batch: GameIdBatch): Observable<BatchFetch> {
+    return defer(() => {
+      const records: CallRecord[] = [];
+      const seed: BatchFetch = { ok: true, responses: [], calls: records };
+      return from(calls).pipe(
+        concatMap((call) => this.#call(call, batch, records)),
+        takeWhile((step) => step.ok && !step.truncated, true),
+        reduce<CallStep<QueryToolResponse>, BatchFetch>((acc, step) => {
+          if (!acc.ok) return acc;
+          if (!step.ok) return { ok: false, error: step.error, calls: records };
+          if (step.truncated) {
+            const measure = step.value.call.measure;
+            const error = new UpstreamError('size', 'truncated', 200, `${measure}: ${step.rowsReturned} rows, truncated`);
+            return { ok: false, error, calls: records };
+          }
+          return { ok: true, responses: [...acc.responses, step.value], calls: records };
+        }, seed),
+      );
+    });
+  }
+
+  #call(call: QueryToolCall, batch: GameIdBatch, records: CallRecord[]): Observable<CallStep<QueryToolResponse>> {
+    const { policy, scope, maxRowsReturned } = this.#config;
+    const params: QueryParams = {
+      ...scope,
+      ...call.params,
+      GameId: batch.join(','),
+      MaxRowsReturned: String(maxRowsReturned),
+    };
+    const read = (response: HttpResponse): ReadResult<QueryToolResponse> => {
+      const value = readEnvelope(call, response);
+      return {
+        value,
+        rowsReturned: value.rowsReturned,
+        truncated: this.isTruncated(Math.max(value.rowsReturned, value.rows.length)),
+      };
+    };
+    const request = { path: call.path, params, measure: call.measure, gameIds: batch, maxRows: maxRowsReturned };
+    return upstreamCall(policy, request, read, records);
+  }
+}
+
+/**
+ * Size errors (414, truncation) and transient errors that outlived their retries split the batch;
+ * a permanent or persistently throttled failure fails it.
+ */
+export function judge(result: BatchFetch): Verdict {
+  if (result.ok) return { action: 'accept' };
+  const { error } = result;
+  const kind = errorKindOf(error);
+  const reason = reasonOf(error);
+  if (kind === 'size') return { action: 'split', reason };
+  if (kind === 'transient' && error instanceof RetriesExhaustedError) {
+    return { action: 'split', reason: `persistent_${reason}` };
+  }
+  return { action: 'fail', reason };
+}
+
+/** The short cause of a failure, looking through a RetriesExhaustedError to the last error. */
+export function reasonOf(error: unknown): string {
+  const last = error instanceof RetriesExhaustedError ? error.cause : error;
+  if (last instanceof UpstreamError) return last.reason;
+  return 'unexpected_error';
+}
+
+/** The Query Tool envelope: `{ meta: { rowsReturned }, <rowsKey>: [...] }`; anything else is an upstream error. */
+function readEnvelope(call: QueryToolCall, response: HttpResponse): QueryToolResponse {
+  const { body, status } = response;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new UpstreamError('transient', 'not_an_envelope', status, `${call.measure}: the body is not a JSON object`);
+  }
+  const record = body as Record<string, unknown>;
+  const rows = record[call.rowsKey];
+  const meta = record.meta;
+  if (!Array.isArray(rows) || typeof meta !== 'object' || meta === null) {
+    const reason = Object.keys(record).length === 0 ? 'empty_envelope' : 'missing_rows';
+    throw new UpstreamError('transient', reason, status, `${call.measure}: no "${call.rowsKey}" array with meta`);
+  }
+  const declared = (meta as Record<string, unknown>).rowsReturned;
+  const rowsReturned = typeof declared === 'number' ? declared : rows.length;
+  return { call, rows, rowsReturned };
+}

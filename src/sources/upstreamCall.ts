@@ -1,0 +1,167 @@
+// One upstream call under the client policy: sent inside `defer` so every retry re-sends it,
+// rate-limited by the host's shared bucket, retried by error kind, logged and recorded per attempt.
+import type { Logger } from 'pino';
+import { defer, type Observable, of } from 'rxjs';
+import { catchError } from 'rxjs/operators';
+import type { ErrorKind } from '../operators/errorKind.ts';
+import { rateLimit } from '../operators/rateLimit.ts';
+import { type RetryWithBackoffConfig, retryWithBackoff } from '../operators/retryWithBackoff.ts';
+import type { TokenBucket } from '../operators/tokenBucket.ts';
+import type { HttpClient, HttpResponse, QueryParams } from './httpClient.ts';
+import { UpstreamError } from './upstreamError.ts';
+
+/** Everything known about one upstream attempt; the stream turns it into a ledger row. */
+export interface CallRecord {
+  readonly endpoint: string;
+  readonly measure: string | null;
+  readonly gameCount: number;
+  readonly firstGameId: string | null;
+  readonly lastGameId: string | null;
+  readonly status: number | null;
+  readonly rowsReturned: number | null;
+  readonly maxRows: number | null;
+  readonly truncated: boolean;
+  readonly attempt: number;
+  readonly errorKind: ErrorKind | null;
+  readonly action: CallAction;
+  readonly reason: string | null;
+  readonly durationMs: number;
+  readonly requestedAt: Date;
+}
+
+export type CallAction = 'accepted' | 'split' | 'retry' | 'wait_retry' | 'failed';
+
+/** Retry limits are shared with the ledger so that a record's action says what really happens next. */
+export type RetryPolicy = RetryWithBackoffConfig & { readonly maxAttempts: number; readonly maxThrottledAttempts: number };
+
+export interface CallPolicy {
+  readonly http: HttpClient;
+  readonly bucket: TokenBucket;
+  readonly retry: RetryPolicy;
+  readonly logger: Logger;
+}
+
+export interface CallRequest {
+  readonly path: string;
+  readonly params: QueryParams;
+  readonly measure: string | null;
+  /** The games the call asks for (empty for reference calls); a size failure of several splits. */
+  readonly gameIds: readonly string[];
+  readonly maxRows: number | null;
+}
+
+/** What a response reader makes of a 2xx body; it throws an UpstreamError for a malformed one. */
+export interface ReadResult<T> {
+  readonly value: T;
+  readonly rowsReturned: number | null;
+  readonly truncated: boolean;
+}
+
+/** A call's end: its value (possibly truncated), or the error that ended its retries. Never thrown. */
+export type CallStep<T> =
+  | { readonly ok: true; readonly value: T; readonly rowsReturned: number | null; readonly truncated: boolean }
+  | { readonly ok: false; readonly error: unknown };
+
+export function upstreamCall<T>(
+  policy: CallPolicy,
+  request: CallRequest,
+  read: (response: HttpResponse) => ReadResult<T>,
+  records: CallRecord[],
+): Observable<CallStep<T>> {
+  const { http, bucket, retry, logger } = policy;
+  const splittable = request.gameIds.length > 1;
+  let attempt = 0;
+  let throttled = 0;
+  const send$ = defer(async (): Promise<CallStep<T>> => {
+    attempt += 1;
+    const requestedAt = new Date();
+    const started = performance.now();
+    const base = { attempt, requestedAt };
+    try {
+      const response = await http.getJson(request.path, request.params);
+      const result = read(response);
+      const action: CallAction = !result.truncated ? 'accepted' : splittable ? 'split' : 'failed';
+      record({
+        ...base,
+        status: response.status,
+        rowsReturned: result.rowsReturned,
+        truncated: result.truncated,
+        errorKind: null,
+        action,
+        reason: result.truncated ? 'truncated' : null,
+        durationMs: performance.now() - started,
+      });
+      return { ok: true, ...result };
+    } catch (error) {
+      const failure =
+        error instanceof UpstreamError ? error : new UpstreamError('permanent', 'unexpected_error', null, String(error));
+      if (failure.kind === 'throttled') throttled += 1;
+      record({
+        ...base,
+        status: failure.status,
+        rowsReturned: null,
+        truncated: false,
+        errorKind: failure.kind,
+        action: actionAfter(failure.kind, attempt - throttled, throttled, splittable, retry),
+        reason: failure.reason,
+        durationMs: performance.now() - started,
+      });
+      throw failure;
+    }
+  });
+
+  function record(fields: Omit<CallRecord, 'endpoint' | 'measure' | 'gameCount' | 'firstGameId' | 'lastGameId' | 'maxRows'>) {
+    const entry: CallRecord = {
+      endpoint: request.path,
+      measure: request.measure,
+      gameCount: request.gameIds.length,
+      firstGameId: request.gameIds[0] ?? null,
+      lastGameId: request.gameIds[request.gameIds.length - 1] ?? null,
+      maxRows: request.maxRows,
+      ...fields,
+    };
+    records.push(entry);
+    const level = entry.action === 'accepted' ? 'info' : 'warn';
+    logger[level](
+      {
+        endpoint: entry.endpoint,
+        measure: entry.measure ?? undefined,
+        games: entry.gameCount,
+        status: entry.status,
+        rowsReturned: entry.rowsReturned,
+        action: entry.action,
+        reason: entry.reason ?? undefined,
+        attempt: entry.attempt,
+        ms: Math.round(entry.durationMs),
+      },
+      'upstream call',
+    );
+  }
+
+  return send$.pipe(
+    rateLimit(bucket),
+    retryWithBackoff({ ...retry, bucket }),
+    catchError((error: unknown) => of<CallStep<T>>({ ok: false, error })),
+  );
+}
+
+/** What follows a failed attempt, by the same limits retryWithBackoff applies. */
+function actionAfter(
+  kind: ErrorKind,
+  otherAttempts: number,
+  throttledAttempts: number,
+  splittable: boolean,
+  retry: RetryPolicy,
+): CallAction {
+  const splitOrFail: CallAction = splittable ? 'split' : 'failed';
+  switch (kind) {
+    case 'throttled':
+      return throttledAttempts < retry.maxThrottledAttempts ? 'wait_retry' : 'failed';
+    case 'transient':
+      return otherAttempts < retry.maxAttempts ? 'retry' : splitOrFail;
+    case 'size':
+      return splitOrFail;
+    case 'permanent':
+      return 'failed';
+  }
+}

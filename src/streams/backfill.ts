@@ -1,0 +1,303 @@
+// A backfill run end to end: record the run, load the reference data, select the season's final
+// games, skip what coverage says is loaded, stream the rest through each dataset, summarise.
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { lastValueFrom } from 'rxjs';
+import { defaultIfEmpty } from 'rxjs/operators';
+import type { z } from 'zod';
+import { EXIT, ExitError, type ExitCode, exitCodeForFailures } from '../exitCodes.ts';
+import type { GameId } from '../gameId.ts';
+import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
+import { coveredGames } from '../sinks/coverage.ts';
+import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
+import type { QueryParams } from '../sources/httpClient.ts';
+import { QueryToolSource } from '../sources/queryTool.ts';
+import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
+import { reasonOf } from '../sources/queryTool.ts';
+import type { QueryToolDataset } from './dataset.ts';
+import { selectGames } from './gameSelection.ts';
+import { runQueryToolStream } from './queryToolStream.ts';
+import {
+  gamesTable,
+  playerIndexSchema,
+  playerRows,
+  playersTable,
+  scheduledGames,
+  scheduleSchema,
+  teamIndexSchema,
+  teamRows,
+  teamsTable,
+} from './reference.ts';
+import { emptyDatasetTelemetry, type DatasetTelemetry, totalCalls } from './telemetry.ts';
+
+export interface BackfillOptions {
+  readonly season: string;
+  readonly seasonType: string;
+  readonly leagueId: string;
+  readonly datasets: readonly QueryToolDataset[];
+  readonly gameIds?: readonly GameId[] | undefined;
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly fullRefresh: boolean;
+  readonly dryRun: boolean;
+  readonly batchSize?: number | undefined;
+  readonly concurrency: number;
+  readonly maxRowsReturned: number;
+}
+
+export interface BackfillDeps {
+  /** Written to unless dry-running; in a dry run only read for coverage. */
+  readonly pool: pg.Pool;
+  readonly policy: CallPolicy;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (event: { total: number; done: number }) => void;
+}
+
+export interface DatasetSummary {
+  readonly dataset: string;
+  readonly gamesSelected: number;
+  readonly gamesSkipped: number;
+  readonly gamesLoaded: number;
+  readonly gamesFailed: number;
+  readonly rows: number;
+  readonly rowsInserted: number;
+  readonly rowsUpdated: number;
+  readonly rowsUnchanged: number;
+  readonly calls: number;
+  readonly callsByMeasure: Record<string, number>;
+  readonly splits: number;
+  readonly retries: number;
+  readonly throttledWaits: number;
+  readonly droppedUnrequested: number;
+  readonly quarantined: number;
+  readonly failures: Record<string, number>;
+}
+
+export interface BackfillSummary {
+  readonly runId: number | null;
+  readonly dryRun: boolean;
+  readonly season: string;
+  readonly seasonType: string;
+  readonly outcome: 'succeeded' | 'partial' | 'failed' | 'interrupted';
+  readonly exitCode: ExitCode;
+  readonly finalGames: number;
+  readonly notFinalGames: number;
+  readonly datasets: readonly DatasetSummary[];
+  readonly calls: number;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+  readonly stageMs: Record<string, number>;
+}
+
+export async function backfill(options: BackfillOptions, deps: BackfillDeps): Promise<BackfillSummary> {
+  const { pool, logger } = deps;
+  const started = performance.now();
+  const write = !options.dryRun;
+  if (write) await markAbandonedRuns(pool);
+  const runId = write ? await startRun(pool, { mode: 'backfill', args: runArgs(options) }) : null;
+  const telemetries = options.datasets.map((dataset) => emptyDatasetTelemetry(dataset.name));
+  let selectionMs = 0;
+  try {
+    const selectionStarted = performance.now();
+    const schedule = await loadReference(options, deps, runId);
+    const selection = selectGames(schedule, options);
+    if (selection.unknown.length > 0) {
+      throw new ExitError(
+        EXIT.usage,
+        `game ids not in the ${options.season} schedule: ${selection.unknown.join(', ')}`,
+      );
+    }
+    if (selection.notFinal.length > 0) {
+      logger.info({ games: selection.notFinal.length }, 'games not final yet are left for a later run');
+    }
+    const plans: { dataset: QueryToolDataset; games: GameId[]; skipped: number }[] = [];
+    for (const dataset of options.datasets) {
+      const covered = options.fullRefresh ? new Set<string>() : await coveredGames(pool, dataset.name, selection.final);
+      const games = selection.final.filter((id) => !covered.has(id));
+      plans.push({ dataset, games, skipped: selection.final.length - games.length });
+      logger.info(
+        { dataset: dataset.name, final: selection.final.length, covered: covered.size, toLoad: games.length },
+        'games selected',
+      );
+    }
+    selectionMs = performance.now() - selectionStarted;
+
+    const source = new QueryToolSource({
+      policy: deps.policy,
+      scope: { LeagueId: options.leagueId, SeasonYear: options.season, SeasonType: options.seasonType },
+      maxRowsReturned: options.maxRowsReturned,
+    });
+    const total = plans.reduce((sum, plan) => sum + plan.games.length, 0);
+    let done = 0;
+    deps.onProgress?.({ total, done });
+    for (const [index, plan] of plans.entries()) {
+      const telemetry = telemetries[index] as DatasetTelemetry;
+      if (plan.games.length === 0 || deps.signal?.aborted) continue;
+      const stream = runQueryToolStream(
+        plan.dataset,
+        plan.games,
+        {
+          source,
+          pool: write ? pool : null,
+          runId,
+          logger: logger.child({ dataset: plan.dataset.name }),
+          mapping: { seasonLabel: options.season, seasonType: options.seasonType },
+          concurrency: options.concurrency,
+          telemetry,
+          onGamesDone: (count) => {
+            done += count;
+            deps.onProgress?.({ total, done });
+          },
+        },
+        options.batchSize ?? plan.dataset.batchSize,
+        () => !deps.signal?.aborted,
+      );
+      await lastValueFrom(stream.pipe(defaultIfEmpty(null)));
+    }
+
+    const datasets = plans.map((plan, index) => datasetSummary(plan, telemetries[index] as DatasetTelemetry));
+    const failures = datasets.flatMap((summary) => Object.keys(summary.failures));
+    const interrupted = deps.signal?.aborted === true;
+    const exitCode = interrupted ? EXIT.interrupted : exitCodeForFailures(failures);
+    const outcome = interrupted ? 'interrupted' : exitCode === EXIT.ok ? 'succeeded' : 'partial';
+    const seconds = (performance.now() - started) / 1000;
+    const rows = datasets.reduce((sum, summary) => sum + summary.rows, 0);
+    const summary: BackfillSummary = {
+      runId,
+      dryRun: options.dryRun,
+      season: options.season,
+      seasonType: options.seasonType,
+      outcome,
+      exitCode,
+      finalGames: selection.final.length,
+      notFinalGames: selection.notFinal.length,
+      datasets,
+      calls: datasets.reduce((sum, d) => sum + d.calls, 0),
+      rows,
+      seconds: round(seconds, 3),
+      rowsPerSecond: seconds > 0 ? Math.round(rows / seconds) : 0,
+      stageMs: stageTotals(selectionMs, telemetries),
+    };
+    if (runId !== null) {
+      await finishRun(pool, runId, { outcome, exitCode, summary, telemetry: { selectionMs, datasets: telemetries } });
+    }
+    return summary;
+  } catch (error) {
+    if (runId !== null) {
+      const exitCode = error instanceof ExitError ? error.exitCode : EXIT.internal;
+      const message = error instanceof Error ? error.message : String(error);
+      await finishRun(pool, runId, {
+        outcome: 'failed',
+        exitCode,
+        summary: { error: message },
+        telemetry: { selectionMs, datasets: telemetries },
+      }).catch((finishError: unknown) => logger.error({ err: finishError }, 'could not record the failed run'));
+    }
+    throw error;
+  }
+}
+
+/** Teams, players and the schedule: written before any game data so foreign keys hold. */
+async function loadReference(options: BackfillOptions, deps: BackfillDeps, runId: number | null) {
+  const { pool } = deps;
+  const write = !options.dryRun;
+  const records: CallRecord[] = [];
+  const season = { leagueId: options.leagueId, season: options.season };
+  try {
+    const [teams, players, schedule] = await Promise.all([
+      fetchReference(deps.policy, '/api/stats/team/index', { ...season, seasonType: options.seasonType }, teamIndexSchema, records),
+      fetchReference(deps.policy, '/api/stats/player/index', season, playerIndexSchema, records),
+      fetchReference(deps.policy, '/api/schedule/full', season, scheduleSchema, records),
+    ]);
+    const { games, rows } = scheduledGames(schedule, options.leagueId);
+    if (write) {
+      await writeBatch(pool, { spec: teamsTable, rows: teamRows(teams, options.leagueId) });
+      await writeBatch(pool, { spec: playersTable, rows: playerRows(players, options.leagueId) });
+      await writeBatch(pool, { spec: gamesTable, rows });
+    }
+    return games;
+  } finally {
+    if (write) await writeRecords(pool, { ledger: records.map((call) => ({ ...call, runId, dataset: 'reference' })) });
+  }
+}
+
+async function fetchReference<S extends z.ZodType>(
+  policy: CallPolicy,
+  path: string,
+  params: QueryParams,
+  schema: S,
+  records: CallRecord[],
+): Promise<z.output<S>> {
+  const request = { path, params, measure: null, gameIds: [], maxRows: null };
+  const step = await lastValueFrom(
+    upstreamCall(policy, request, (response) => ({ value: response.body, rowsReturned: null, truncated: false }), records),
+  );
+  if (!step.ok) {
+    const reason = reasonOf(step.error);
+    throw new ExitError(exitCodeForFailures([reason]), `${path} failed: ${reason}`);
+  }
+  const parsed = schema.safeParse(step.value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ExitError(
+      EXIT.dataError,
+      `${path} answered with an unexpected shape: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+    );
+  }
+  return parsed.data;
+}
+
+function datasetSummary(
+  plan: { dataset: QueryToolDataset; games: GameId[]; skipped: number },
+  telemetry: DatasetTelemetry,
+): DatasetSummary {
+  return {
+    dataset: plan.dataset.name,
+    gamesSelected: plan.games.length + plan.skipped,
+    gamesSkipped: plan.skipped,
+    gamesLoaded: telemetry.gamesLoaded,
+    gamesFailed: telemetry.gamesFailed,
+    rows: telemetry.rowsWritten,
+    rowsInserted: telemetry.rowsInserted,
+    rowsUpdated: telemetry.rowsUpdated,
+    rowsUnchanged: telemetry.rowsUnchanged,
+    calls: totalCalls(telemetry),
+    callsByMeasure: { ...telemetry.calls },
+    splits: telemetry.splits,
+    retries: telemetry.retries,
+    throttledWaits: telemetry.throttledWaits,
+    droppedUnrequested: telemetry.droppedUnrequested,
+    quarantined: telemetry.quarantined,
+    failures: { ...telemetry.failures },
+  };
+}
+
+function stageTotals(selectionMs: number, telemetries: readonly DatasetTelemetry[]): Record<string, number> {
+  const sum = (pick: (t: DatasetTelemetry) => number) => Math.round(telemetries.reduce((s, t) => s + pick(t), 0));
+  return {
+    gameSelection: Math.round(selectionMs),
+    fetch: sum((t) => t.stageMs.fetch),
+    parse: sum((t) => t.stageMs.parse),
+    copy: sum((t) => t.stageMs.copy),
+    merge: sum((t) => t.stageMs.merge),
+  };
+}
+
+function runArgs(options: BackfillOptions): Record<string, unknown> {
+  return {
+    season: options.season,
+    seasonType: options.seasonType,
+    datasets: options.datasets.map((dataset) => dataset.name),
+    gameIds: options.gameIds,
+    since: options.since,
+    until: options.until,
+    fullRefresh: options.fullRefresh,
+    batchSize: options.batchSize,
+    concurrency: options.concurrency,
+    maxRowsReturned: options.maxRowsReturned,
+  };
+}
+
+const round = (value: number, digits: number) => Number(value.toFixed(digits));

@@ -1,0 +1,34 @@
+// What a Query Tool dataset is: its calls, the zod schema of each call's rows, the mapping of one
+// game's rows to target rows, and the target table. The generic stream runs any declaration.
+import type { z } from 'zod';
+import type { GameId } from '../gameId.ts';
+import type { TableSpec } from '../sinks/tableSpec.ts';
+import type { QueryToolCall } from '../sources/queryTool.ts';
+
+/** Every Query Tool row names its game; that is what the identity check reads. */
+export interface GameRow {
+  readonly gameId: GameId;
+}
+
+export interface DatasetCall<Row extends GameRow = GameRow> extends QueryToolCall {
+  readonly rowSchema: z.ZodType<Row, unknown>;
+}
+
+export interface MappingContext {
+  readonly seasonLabel: string;
+  readonly seasonType: string;
+}
+
+export interface QueryToolDataset {
+  /** The dataset's name in coverage, the ledger and `--datasets`. */
+  readonly name: string;
+  readonly calls: readonly DatasetCall[];
+  readonly table: TableSpec;
+  /** Fixed games per batch until the planner (issue 3) replaces it. */
+  readonly batchSize: number;
+  /**
+   * Pure: one game's validated rows, by call measure, to target rows in `table.columns` order.
+   * May throw a DatasetRowError for a row that breaks a rule only the combination reveals.
+   */
+  toRows(game: GameId, parts: ReadonlyMap<string, readonly GameRow[]>, context: MappingContext): unknown[][];
+}

@@ -1,0 +1,281 @@
+// The one generic stream that runs any Query Tool dataset declaration:
+// plan GameId batches -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { concatMap, EMPTY, from, mergeMap, type Observable } from 'rxjs';
+import type { GameId, GameIdBatch } from '../gameId.ts';
+import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
+import type { CoverageRow, LedgerRow, QuarantineRow } from '../sinks/batchWriter.ts';
+import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
+import type { BatchFetch, QueryToolSource } from '../sources/queryTool.ts';
+import type { CallRecord } from '../sources/upstreamCall.ts';
+import type { GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
+import { countCalls, type DatasetTelemetry } from './telemetry.ts';
+
+export interface QueryToolStreamContext {
+  readonly source: QueryToolSource;
+  /** Null in a dry run: everything is fetched and checked, nothing is written. */
+  readonly pool: pg.Pool | null;
+  readonly runId: number | null;
+  readonly logger: Logger;
+  readonly mapping: MappingContext;
+  /** Top-level batches in flight; each holds at most one response set, so memory stays flat. */
+  readonly concurrency: number;
+  readonly telemetry: DatasetTelemetry;
+  readonly onGamesDone?: (count: number) => void;
+}
+
+/** Consecutive batches of at most `size` games, in the order given (the caller orders by date). */
+export function planBatches(games: readonly GameId[], size: number): GameIdBatch[] {
+  if (!Number.isInteger(size) || size < 1) throw new Error(`batch size must be a positive integer, got ${size}`);
+  const plan: GameIdBatch[] = [];
+  for (let start = 0; start < games.length; start += size) plan.push(games.slice(start, start + size));
+  return plan;
+}
+
+/** Runs the dataset over the games; emits once per outcome, completes when every batch is written. */
+export function runQueryToolStream(
+  dataset: QueryToolDataset,
+  games: readonly GameId[],
+  context: QueryToolStreamContext,
+  batchSize = dataset.batchSize,
+  /** Checked before each batch starts; false stops taking new batches while those in flight finish. */
+  keepGoing: () => boolean = () => true,
+): Observable<BatchOutcome<GameId, BatchFetch>> {
+  const plan = planBatches(games, batchSize);
+  context.telemetry.gamesPlanned += games.length;
+  context.telemetry.batchesPlanned += plan.length;
+  return from(plan).pipe(
+    mergeMap(
+      (batch) =>
+        keepGoing()
+          ? context.source
+              .batches(dataset.calls, batch)
+              .pipe(concatMap((outcome) => from(handleOutcome(dataset, outcome, context).then(() => outcome))))
+          : EMPTY,
+      context.concurrency,
+    ),
+  );
+}
+
+async function handleOutcome(
+  dataset: QueryToolDataset,
+  outcome: BatchOutcome<GameId, BatchFetch>,
+  context: QueryToolStreamContext,
+): Promise<void> {
+  const { telemetry, pool, runId } = context;
+  const calls = outcome.result?.calls ?? [];
+  const fetchMs = countCalls(telemetry, calls);
+  const ledger = calls.map((call) => toLedgerRow(call, dataset.name, runId));
+  const base = {
+    dataset: dataset.name,
+    games: outcome.batch.length,
+    firstGameId: outcome.batch[0] ?? null,
+    lastGameId: outcome.batch[outcome.batch.length - 1] ?? null,
+    depth: outcome.depth,
+    fetchMs,
+  };
+
+  if (outcome.type === 'split') {
+    telemetry.splits += 1;
+    if (pool) await writeRecords(pool, { ledger });
+    telemetry.batches.push({ ...base, outcome: 'split', reason: outcome.reason, rows: 0, parseMs: 0, copyMs: 0, mergeMs: 0 });
+    return;
+  }
+
+  if (outcome.type === 'failed') {
+    const reason = outcome.reason;
+    telemetry.failedBatches += 1;
+    telemetry.gamesFailed += outcome.batch.length;
+    telemetry.failures[reason] = (telemetry.failures[reason] ?? 0) + outcome.batch.length;
+    context.logger.error({ dataset: dataset.name, games: outcome.batch.length, reason }, 'batch failed');
+    const fetchedAt = new Date();
+    const coverage = outcome.batch.map((gameId) => failedCoverage(dataset.name, gameId, reason, fetchedAt, runId));
+    const quarantine: QuarantineRow[] = [
+      {
+        runId,
+        dataset: dataset.name,
+        gameId: outcome.batch.length === 1 ? (outcome.batch[0] ?? null) : null,
+        reason,
+        detail: `batch of ${outcome.batch.length} games ${base.firstGameId}..${base.lastGameId} failed: ${reason}`,
+        payload: { gameIds: outcome.batch },
+      },
+    ];
+    telemetry.quarantined += 1;
+    if (pool) await writeRecords(pool, { ledger, coverage, quarantine });
+    context.onGamesDone?.(outcome.batch.length);
+    telemetry.batches.push({ ...base, outcome: 'failed', reason, rows: 0, parseMs: 0, copyMs: 0, mergeMs: 0 });
+    return;
+  }
+
+  if (!outcome.result.ok) throw new Error('a complete outcome must carry responses');
+  const parseStarted = performance.now();
+  const parsed = parseBatch(dataset, outcome.batch, outcome.result, context);
+  const parseMs = performance.now() - parseStarted;
+  telemetry.stageMs.parse += parseMs;
+
+  let copyMs = 0;
+  let mergeMs = 0;
+  if (pool) {
+    const result = await writeBatch(pool, {
+      spec: dataset.table,
+      rows: parsed.rows,
+      games: parsed.loadedGames,
+      coverage: parsed.coverage,
+      ledger,
+      quarantine: parsed.quarantine,
+    });
+    copyMs = result.copyMs;
+    mergeMs = result.mergeMs;
+    telemetry.rowsInserted += result.inserted;
+    telemetry.rowsUpdated += result.updated;
+    telemetry.rowsUnchanged += result.unchanged;
+    telemetry.rowsDeleted += result.deleted;
+    telemetry.duplicates += result.duplicates;
+    telemetry.placeholders += result.placeholders;
+    telemetry.stageMs.copy += copyMs;
+    telemetry.stageMs.merge += mergeMs;
+  }
+  telemetry.rowsWritten += parsed.rows.length;
+  telemetry.gamesLoaded += parsed.loadedGames.length;
+  telemetry.gamesFailed += outcome.batch.length - parsed.loadedGames.length;
+  telemetry.quarantined += parsed.quarantine.length;
+  context.onGamesDone?.(outcome.batch.length);
+  telemetry.batches.push({
+    ...base,
+    outcome: 'complete',
+    reason: null,
+    rows: parsed.rows.length,
+    parseMs,
+    copyMs,
+    mergeMs,
+  });
+}
+
+interface ParsedBatch {
+  readonly rows: unknown[][];
+  readonly loadedGames: GameId[];
+  readonly coverage: CoverageRow[];
+  readonly quarantine: QuarantineRow[];
+}
+
+/**
+ * Validates every row, keeps only rows of requested games (others are dropped, counted and
+ * quarantined), and maps each game's rows. A game with an invalid row, or no rows at all although
+ * it is final, is failed rather than stored as complete.
+ */
+export function parseBatch(
+  dataset: QueryToolDataset,
+  batch: GameIdBatch,
+  fetched: Extract<BatchFetch, { ok: true }>,
+  context: Pick<QueryToolStreamContext, 'runId' | 'mapping' | 'telemetry' | 'logger'>,
+): ParsedBatch {
+  const { runId, telemetry } = context;
+  const requested = new Set<string>(batch);
+  const parts = new Map<GameId, Map<string, GameRow[]>>(batch.map((game) => [game, new Map()]));
+  const problems = new Map<string, { gameId: GameId | null; reason: string; count: number; detail: string; samples: unknown[] }>();
+  const failed = new Map<GameId, string>();
+  const note = (gameId: GameId | null, reason: string, detail: string, raw: unknown) => {
+    const key = `${reason}:${gameId ?? ''}`;
+    const entry = problems.get(key) ?? { gameId, reason, count: 0, detail, samples: [] };
+    entry.count += 1;
+    if (entry.samples.length < 5) entry.samples.push(raw);
+    problems.set(key, entry);
+  };
+
+  fetched.responses.forEach((response, index) => {
+    const call = dataset.calls[index];
+    if (!call) throw new Error(`response ${index} has no call in ${dataset.name}`);
+    telemetry.rowsFetched += response.rows.length;
+    for (const raw of response.rows) {
+      const claimed = claimedGameId(raw);
+      const parsed = call.rowSchema.safeParse(raw);
+      if (!parsed.success) {
+        const gameId = claimed !== null && requested.has(claimed) ? (claimed as GameId) : null;
+        if (gameId) failed.set(gameId, 'schema_mismatch');
+        const issue = parsed.error.issues[0];
+        note(gameId, 'schema_mismatch', `${call.measure}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`, raw);
+        continue;
+      }
+      const row = parsed.data;
+      const byMeasure = parts.get(row.gameId);
+      if (!byMeasure) {
+        telemetry.droppedUnrequested += 1;
+        note(row.gameId, 'unrequested_game', `${call.measure}: a row of a game that was not requested`, raw);
+        continue;
+      }
+      const list = byMeasure.get(call.measure);
+      if (list) list.push(row);
+      else byMeasure.set(call.measure, [row]);
+    }
+  });
+
+  const rows: unknown[][] = [];
+  const loadedGames: GameId[] = [];
+  const coverage: CoverageRow[] = [];
+  const fetchedAt = new Date();
+  for (const [gameId, byMeasure] of parts) {
+    const reason = failed.get(gameId);
+    if (reason) {
+      coverage.push(failedCoverage(dataset.name, gameId, reason, fetchedAt, runId));
+      continue;
+    }
+    const gameRows = dataset.toRows(gameId, byMeasure, context.mapping);
+    if (gameRows.length === 0) {
+      coverage.push(failedCoverage(dataset.name, gameId, 'no_rows_for_final_game', fetchedAt, runId));
+      note(gameId, 'no_rows_for_final_game', 'a final game came back with no rows', null);
+      continue;
+    }
+    loadedGames.push(gameId);
+    rows.push(...gameRows);
+    coverage.push({
+      dataset: dataset.name,
+      gameId,
+      status: 'complete',
+      rowCount: gameRows.length,
+      contentHash: contentHash(gameRows),
+      reason: null,
+      fetchedAt,
+      runId,
+    });
+  }
+
+  const quarantine: QuarantineRow[] = [...problems.values()].map((problem) => ({
+    runId,
+    dataset: dataset.name,
+    gameId: problem.gameId,
+    reason: problem.reason,
+    detail: `${problem.count} row(s): ${problem.detail}`,
+    payload: problem.samples,
+  }));
+  for (const problem of problems.values()) {
+    context.logger.warn(
+      { dataset: dataset.name, gameId: problem.gameId, reason: problem.reason, rows: problem.count },
+      'rows quarantined',
+    );
+  }
+  return { rows, loadedGames, coverage, quarantine };
+}
+
+/** The id a raw row claims, before validation: a string, or a number whose leading zeros are lost. */
+function claimedGameId(raw: unknown): string | null {
+  const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).gameId : undefined;
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+}
+
+/** Order-independent hash of a game's rows, so an unchanged re-fetch can be recognised. */
+function contentHash(rows: readonly unknown[][]): string {
+  const lines = rows.map((row) => JSON.stringify(row)).sort();
+  const hash = createHash('sha256');
+  for (const line of lines) hash.update(line).update('\n');
+  return hash.digest('hex');
+}
+
+function failedCoverage(dataset: string, gameId: GameId, reason: string, fetchedAt: Date, runId: number | null): CoverageRow {
+  return { dataset, gameId, status: 'failed', rowCount: 0, contentHash: null, reason, fetchedAt, runId };
+}
+
+function toLedgerRow(call: CallRecord, dataset: string, runId: number | null): LedgerRow {
+  return { ...call, runId, dataset };
+}

@@ -1,0 +1,91 @@
+// A run's telemetry: counters and stage timings kept while the stream runs, summarised at the end
+// and stored with the run in nba_ingest.runs. Plain data, no I/O.
+import type { CallRecord } from '../sources/upstreamCall.ts';
+
+export interface BatchTelemetry {
+  readonly dataset: string;
+  readonly games: number;
+  readonly firstGameId: string | null;
+  readonly lastGameId: string | null;
+  readonly depth: number;
+  readonly outcome: 'complete' | 'split' | 'failed';
+  readonly reason: string | null;
+  readonly rows: number;
+  readonly fetchMs: number;
+  readonly parseMs: number;
+  readonly copyMs: number;
+  readonly mergeMs: number;
+}
+
+export interface DatasetTelemetry {
+  readonly dataset: string;
+  gamesPlanned: number;
+  gamesLoaded: number;
+  gamesFailed: number;
+  rowsFetched: number;
+  rowsWritten: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsUnchanged: number;
+  rowsDeleted: number;
+  duplicates: number;
+  placeholders: number;
+  droppedUnrequested: number;
+  quarantined: number;
+  batchesPlanned: number;
+  splits: number;
+  failedBatches: number;
+  /** Upstream attempts by measure (EventType / MeasureType). */
+  calls: Record<string, number>;
+  retries: number;
+  throttledWaits: number;
+  stageMs: { fetch: number; parse: number; copy: number; merge: number };
+  failures: Record<string, number>;
+  readonly batches: BatchTelemetry[];
+}
+
+export function emptyDatasetTelemetry(dataset: string): DatasetTelemetry {
+  return {
+    dataset,
+    gamesPlanned: 0,
+    gamesLoaded: 0,
+    gamesFailed: 0,
+    rowsFetched: 0,
+    rowsWritten: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsUnchanged: 0,
+    rowsDeleted: 0,
+    duplicates: 0,
+    placeholders: 0,
+    droppedUnrequested: 0,
+    quarantined: 0,
+    batchesPlanned: 0,
+    splits: 0,
+    failedBatches: 0,
+    calls: {},
+    retries: 0,
+    throttledWaits: 0,
+    stageMs: { fetch: 0, parse: 0, copy: 0, merge: 0 },
+    failures: {},
+    batches: [],
+  };
+}
+
+/** Counts one batch's upstream attempts into the dataset's totals. */
+export function countCalls(telemetry: DatasetTelemetry, calls: readonly CallRecord[]): number {
+  let fetchMs = 0;
+  for (const call of calls) {
+    const measure = call.measure ?? call.endpoint;
+    telemetry.calls[measure] = (telemetry.calls[measure] ?? 0) + 1;
+    if (call.action === 'retry') telemetry.retries += 1;
+    if (call.action === 'wait_retry') telemetry.throttledWaits += 1;
+    fetchMs += call.durationMs;
+  }
+  telemetry.stageMs.fetch += fetchMs;
+  return fetchMs;
+}
+
+export function totalCalls(telemetry: DatasetTelemetry): number {
+  return Object.values(telemetry.calls).reduce((sum, n) => sum + n, 0);
+}

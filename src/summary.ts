@@ -1,0 +1,33 @@
+// The human-readable run summary printed at the end of a backfill (the JSON one is the same object).
+import type { BackfillSummary } from './streams/backfill.ts';
+
+const number = new Intl.NumberFormat('en-US');
+
+export function formatSummary(summary: BackfillSummary): string {
+  const lines = [
+    `${summary.dryRun ? 'dry run' : `run ${summary.runId}`} · ${summary.season} ${summary.seasonType} · ${summary.outcome} (exit ${summary.exitCode})`,
+    `final games in schedule: ${number.format(summary.finalGames)}${summary.notFinalGames ? ` (${summary.notFinalGames} not final yet)` : ''}`,
+  ];
+  for (const d of summary.datasets) {
+    const measures = Object.entries(d.callsByMeasure)
+      .map(([measure, count]) => `${measure} ${count}`)
+      .join(', ');
+    lines.push(
+      `${d.dataset}: ${number.format(d.gamesLoaded)} games loaded, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed`,
+      `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
+      `  calls ${d.calls}${measures ? ` (${measures})` : ''}, splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
+    );
+    if (d.droppedUnrequested || d.quarantined) {
+      lines.push(`  rows of unrequested games dropped ${d.droppedUnrequested}, quarantine entries ${d.quarantined}`);
+    }
+    for (const [reason, games] of Object.entries(d.failures)) lines.push(`  failed: ${games} game(s), ${reason}`);
+  }
+  const stages = Object.entries(summary.stageMs)
+    .map(([stage, ms]) => `${stage} ${number.format(ms)} ms`)
+    .join(', ');
+  lines.push(
+    `${summary.calls} upstream calls, ${number.format(summary.rows)} rows in ${summary.seconds.toFixed(1)} s (${number.format(summary.rowsPerSecond)} rows/s)`,
+    `stages: ${stages}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
