@@ -11,6 +11,7 @@ CREATE TABLE nba_ingest.runs (
   outcome    text NOT NULL DEFAULT 'running'
              CHECK (outcome IN ('running', 'succeeded', 'partial', 'failed', 'interrupted')),
   exit_code  int,
+  host       text,
   pid        int,
   summary    jsonb,
   telemetry  jsonb

@@ -1,8 +1,8 @@
 // Configuration of a run from flags and environment, validated once with zod into typed values;
 // every problem is reported with the flag or variable that caused it.
 import { z } from 'zod';
-import { gameIdProblem, type GameId } from './gameId.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
+import { type GameId, gameIdProblem } from './gameId.ts';
 
 export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season', 'All Star'] as const;
 
@@ -16,7 +16,11 @@ const seasonLabel = z
 const isoDate = z.iso.date('a date is written YYYY-MM-DD');
 
 const positiveInt = (max: number) =>
-  z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+  z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`);
 
 export const environmentSchema = z.object({
   DATABASE_URL: z
@@ -71,13 +75,21 @@ export function describeIssues(error: z.ZodError, prefix: (key: string) => strin
 
 export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) throw new ExitError(EXIT.configuration, describeIssues(parsed.error, (key) => key));
+  if (!parsed.success)
+    throw new ExitError(
+      EXIT.configuration,
+      describeIssues(parsed.error, (key) => key),
+    );
   return parsed.data;
 }
 
 export function parseFlags<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.output<S> {
   const parsed = schema.safeParse(values);
-  if (!parsed.success) throw new ExitError(EXIT.usage, describeIssues(parsed.error, (key) => `--${key}`));
+  if (!parsed.success)
+    throw new ExitError(
+      EXIT.usage,
+      describeIssues(parsed.error, (key) => `--${key}`),
+    );
   return parsed.data;
 }
 

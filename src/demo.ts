@@ -3,8 +3,8 @@
 // backfill, a second run that must cost no calls, and a check of the loaded rows against the season.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { EXIT, ExitError } from './exitCodes.ts';
 import { backfillFlagsSchema, parseFlags, readEnvironment } from './config.ts';
+import { EXIT, ExitError } from './exitCodes.ts';
 import { parseCommandArgs, runBackfill } from './main.ts';
 import { openDatabase } from './sinks/database.ts';
 import { formatSummary } from './summary.ts';
@@ -24,7 +24,10 @@ const DEMO_LATENCY = { baseMs: 150, perRowUs: 20 };
 const DEMO_RATE = { ratePerSecond: 10, burst: 5 };
 
 export async function demoCommand(args: readonly string[]): Promise<number> {
-  const values = parseCommandArgs(args, { synthetic: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  const values = parseCommandArgs(args, {
+    synthetic: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) {
     process.stdout.write(`${DEMO_USAGE}\n`);
     return EXIT.ok;
@@ -41,9 +44,13 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   try {
     await db.pool.query('DROP SCHEMA IF EXISTS nba CASCADE; DROP SCHEMA IF EXISTS nba_ingest CASCADE');
-    out(`nba-ingest demo · ${skeleton.source} 2025-26 season (${skeleton.games.length} games) · replica ${replica.url}`);
+    out(
+      `nba-ingest demo · ${skeleton.source} 2025-26 season (${skeleton.games.length} games) · replica ${replica.url}`,
+    );
     out(`database: embedded PostgreSQL ${db.url}`);
-    out(`replica model: ${DEMO_LATENCY.baseMs} ms + ${DEMO_LATENCY.perRowUs} µs/row per call, ${DEMO_RATE.ratePerSecond} calls/s`);
+    out(
+      `replica model: ${DEMO_LATENCY.baseMs} ms + ${DEMO_LATENCY.perRowUs} µs/row per call, ${DEMO_RATE.ratePerSecond} calls/s`,
+    );
     const flags = parseFlags(backfillFlagsSchema, { season: '2025-26' });
     const setup = { flags, apiKey, baseUrl: replica.url, logLevel: env.LOG_LEVEL ?? 'warn' };
 
@@ -55,7 +62,14 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
     out(formatSummary(second).trimEnd());
 
     const totals = skeletonTotals(skeleton);
-    const { rows } = await db.pool.query<{ game_id: string; team_id: number; fga: string; fgm: string; fg3a: string; fg3m: string }>(
+    const { rows } = await db.pool.query<{
+      game_id: string;
+      team_id: number;
+      fga: string;
+      fgm: string;
+      fg3a: string;
+      fg3m: string;
+    }>(
       `SELECT game_id, team_id, count(*) AS fga, count(*) FILTER (WHERE shot_made) AS fgm,
               count(*) FILTER (WHERE is_three) AS fg3a, count(*) FILTER (WHERE is_three AND shot_made) AS fg3m
          FROM nba.shot_chart GROUP BY game_id, team_id`,
@@ -78,13 +92,23 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
     const fieldGoalCalls = first.datasets[0]?.callsByMeasure.FieldGoals ?? 0;
     const floor = Math.ceil(totals.fga / 9_899);
     out('\n== check against the season');
-    out(`shot rows ${shotRows} (season FGA ${totals.fga}); games with complete coverage ${coverage.rows[0]?.complete} of ${totals.games}`);
-    out(`game × team totals (FGA, FGM, FG3A, FG3M) matching the box scores: ${totals.byGameTeam.length - mismatches.length} of ${totals.byGameTeam.length}`);
-    out(`FieldGoals calls ${fieldGoalCalls} vs floor ⌈${totals.fga} / 9,899⌉ = ${floor}; second run calls: ${second.calls}`);
+    out(
+      `shot rows ${shotRows} (season FGA ${totals.fga}); games with complete coverage ${coverage.rows[0]?.complete} of ${totals.games}`,
+    );
+    out(
+      `game × team totals (FGA, FGM, FG3A, FG3M) matching the box scores: ${totals.byGameTeam.length - mismatches.length} of ${totals.byGameTeam.length}`,
+    );
+    out(
+      `FieldGoals calls ${fieldGoalCalls} vs floor ⌈${totals.fga} / 9,899⌉ = ${floor}; second run calls: ${second.calls}`,
+    );
     const rssMb = process.resourceUsage().maxRSS / 1024;
-    out(`demo wall time ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${rssMb.toFixed(0)} MB`);
-    const ok = mismatches.length === 0 && shotRows === totals.fga && second.calls === 0 && first.exitCode === EXIT.ok;
-    if (!ok) throw new ExitError(EXIT.dataError, 'the demo finished but the loaded data does not match the season');
+    out(
+      `demo wall time ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${rssMb.toFixed(0)} MB`,
+    );
+    const ok =
+      mismatches.length === 0 && shotRows === totals.fga && second.calls === 0 && first.exitCode === EXIT.ok;
+    if (!ok)
+      throw new ExitError(EXIT.dataError, 'the demo finished but the loaded data does not match the season');
     return EXIT.ok;
   } finally {
     await db.close();

@@ -32,7 +32,8 @@ export function exitCodeForFailures(reasons: readonly string[]): ExitCode {
   if (reasons.length === 0) return EXIT.ok;
   if (reasons.some((reason) => /http_40[13]/.test(reason))) return EXIT.configuration;
   if (reasons.every((reason) => /connection_refused|connect_timeout/.test(reason))) return EXIT.unavailable;
-  const temporary = /throttled|http_429|persistent_|http_5\d\d|timeout|connection_|body_incomplete|split_budget/;
+  const temporary =
+    /throttled|http_429|persistent_|http_5\d\d|timeout|connection_|body_incomplete|split_budget/;
   if (reasons.every((reason) => temporary.test(reason))) return EXIT.temporaryFailure;
   return EXIT.dataError;
 }

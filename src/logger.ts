@@ -23,7 +23,9 @@ const REDACT_PATHS = [
 ];
 
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.file ? pino.destination({ dest: options.file, mkdir: true, sync: false }) : pino.destination(2);
+  const destination = options.file
+    ? pino.destination({ dest: options.file, mkdir: true, sync: false })
+    : pino.destination(2);
   return pino(
     {
       level: options.level,

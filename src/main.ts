@@ -3,7 +3,13 @@
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import { type BackfillFlags, backfillFlagsSchema, parseFlags, parseGameIdList, readEnvironment } from './config.ts';
+import {
+  type BackfillFlags,
+  backfillFlagsSchema,
+  parseFlags,
+  parseGameIdList,
+  readEnvironment,
+} from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { createLogger } from './logger.ts';
 import { TokenBucket } from './operators/tokenBucket.ts';
@@ -106,7 +112,9 @@ export function reportFailure(error: unknown): number {
     process.stderr.write(`nba-ingest: ${error.message}\n`);
     return error.kind === 'configuration' ? EXIT.configuration : EXIT.unavailable;
   }
-  process.stderr.write(`nba-ingest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `nba-ingest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return EXIT.internal;
 }
 
@@ -116,7 +124,12 @@ export function parseCommandArgs(
   options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
 ): Record<string, unknown> {
   try {
-    const { values, positionals } = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      options,
+      strict: true,
+      allowPositionals: true,
+    });
     if (positionals.length > 0) throw new ExitError(EXIT.usage, `unexpected argument "${positionals[0]}"`);
     return values;
   } catch (error) {
@@ -161,7 +174,8 @@ async function backfillCommand(args: readonly string[]): Promise<number> {
   }
   const flags = parseFlags(backfillFlagsSchema, values);
   const env = readEnvironment(process.env);
-  if (!env.NBA_API_KEY) throw new ExitError(EXIT.configuration, 'NBA_API_KEY is not set: the API needs it as X-NBA-Api-Key');
+  if (!env.NBA_API_KEY)
+    throw new ExitError(EXIT.configuration, 'NBA_API_KEY is not set: the API needs it as X-NBA-Api-Key');
   const setup = { flags, apiKey: env.NBA_API_KEY, baseUrl: env.NBA_API_BASE_URL, logLevel: env.LOG_LEVEL };
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.NBA_INGEST_DATA_DIR });
   try {
@@ -254,12 +268,21 @@ export function callPolicy(
   logger: Logger,
   retry: RetryPolicy = RETRY_POLICY,
 ): CallPolicy {
-  return { http, bucket: new TokenBucket({ ratePerSecond: limits.rate, burst: limits.burst }), retry, logger };
+  return {
+    http,
+    bucket: new TokenBucket({ ratePerSecond: limits.rate, burst: limits.burst }),
+    retry,
+    logger,
+  };
 }
 
 function progressBar(): cliProgress.SingleBar {
   return new cliProgress.SingleBar(
-    { format: 'games {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+    {
+      format: 'games {bar} {value}/{total} | {percentage}% | ETA {eta_formatted}',
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
 }

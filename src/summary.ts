@@ -18,9 +18,12 @@ export function formatSummary(summary: BackfillSummary): string {
       `  calls ${d.calls}${measures ? ` (${measures})` : ''}, splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );
     if (d.droppedUnrequested || d.quarantined) {
-      lines.push(`  rows of unrequested games dropped ${d.droppedUnrequested}, quarantine entries ${d.quarantined}`);
+      lines.push(
+        `  rows of unrequested games dropped ${d.droppedUnrequested}, quarantine entries ${d.quarantined}`,
+      );
     }
-    for (const [reason, games] of Object.entries(d.failures)) lines.push(`  failed: ${games} game(s), ${reason}`);
+    for (const [reason, games] of Object.entries(d.failures))
+      lines.push(`  failed: ${games} game(s), ${reason}`);
   }
   const stages = Object.entries(summary.stageMs)
     .map(([stage, ms]) => `${stage} ${number.format(ms)} ms`)

@@ -94,14 +94,24 @@ export class HttpClient {
       if (failure.reason === 'transport_error' && /exceeds|max.*size/i.test(failure.message)) {
         throw new UpstreamError('permanent', 'body_too_large', statusCode, `body of ${path} is too large`);
       }
-      throw new UpstreamError('transient', 'body_incomplete', statusCode, `body of ${path} cut short: ${failure.message}`);
+      throw new UpstreamError(
+        'transient',
+        'body_incomplete',
+        statusCode,
+        `body of ${path} cut short: ${failure.message}`,
+      );
     }
     const ms = performance.now() - started;
     try {
       return { status: statusCode, body: JSON.parse(text), bytes: Buffer.byteLength(text), ms };
     } catch {
       const reason = /^\s*</.test(text) ? 'html_body' : 'invalid_json';
-      throw new UpstreamError('transient', reason, statusCode, `${path} answered ${statusCode} with a body that is not JSON`);
+      throw new UpstreamError(
+        'transient',
+        reason,
+        statusCode,
+        `${path} answered ${statusCode} with a body that is not JSON`,
+      );
     }
   }
 

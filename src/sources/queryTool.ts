@@ -5,7 +5,13 @@ import type { GameId, GameIdBatch } from '../gameId.ts';
 import { errorKindOf, RetriesExhaustedError } from '../operators/errorKind.ts';
 import { type BatchOutcome, splitOnTruncation, type Verdict } from '../operators/splitOnTruncation.ts';
 import type { HttpResponse, QueryParams } from './httpClient.ts';
-import { type CallPolicy, type CallRecord, type CallStep, type ReadResult, upstreamCall } from './upstreamCall.ts';
+import {
+  type CallPolicy,
+  type CallRecord,
+  type CallStep,
+  type ReadResult,
+  upstreamCall,
+} from './upstreamCall.ts';
 import { UpstreamError } from './upstreamError.ts';
 
 /** One Query Tool call a dataset makes per batch, e.g. `/event/player` with `EventType=FieldGoals`. */
@@ -25,7 +31,11 @@ export interface QueryToolResponse {
 
 /** The result of fetching one batch: every call's response, or the first failure. Never an error. */
 export type BatchFetch =
-  | { readonly ok: true; readonly responses: readonly QueryToolResponse[]; readonly calls: readonly CallRecord[] }
+  | {
+      readonly ok: true;
+      readonly responses: readonly QueryToolResponse[];
+      readonly calls: readonly CallRecord[];
+    }
   | { readonly ok: false; readonly error: unknown; readonly calls: readonly CallRecord[] };
 
 export interface QueryToolSourceConfig {
@@ -49,7 +59,9 @@ export class QueryToolSource {
   constructor(config: QueryToolSourceConfig) {
     const { maxRowsReturned } = config;
     if (!Number.isInteger(maxRowsReturned) || maxRowsReturned < 1 || maxRowsReturned > MAX_ROWS_HARD_CAP) {
-      throw new Error(`MaxRowsReturned must be an integer from 1 to ${MAX_ROWS_HARD_CAP}, got ${maxRowsReturned}`);
+      throw new Error(
+        `MaxRowsReturned must be an integer from 1 to ${MAX_ROWS_HARD_CAP}, got ${maxRowsReturned}`,
+      );
     }
     this.#config = config;
     this.truncationThreshold = Math.floor(maxRowsReturned * TRUNCATION_RATIO);
@@ -87,7 +99,12 @@ export class QueryToolSource {
           if (!step.ok) return { ok: false, error: step.error, calls: records };
           if (step.truncated) {
             const measure = step.value.call.measure;
-            const error = new UpstreamError('size', 'truncated', 200, `${measure}: ${step.rowsReturned} rows, truncated`);
+            const error = new UpstreamError(
+              'size',
+              'truncated',
+              200,
+              `${measure}: ${step.rowsReturned} rows, truncated`,
+            );
             return { ok: false, error, calls: records };
           }
           return { ok: true, responses: [...acc.responses, step.value], calls: records };
@@ -96,7 +113,11 @@ export class QueryToolSource {
     });
   }
 
-  #call(call: QueryToolCall, batch: GameIdBatch, records: CallRecord[]): Observable<CallStep<QueryToolResponse>> {
+  #call(
+    call: QueryToolCall,
+    batch: GameIdBatch,
+    records: CallRecord[],
+  ): Observable<CallStep<QueryToolResponse>> {
     const { policy, scope, maxRowsReturned } = this.#config;
     const params: QueryParams = {
       ...scope,
@@ -112,7 +133,13 @@ export class QueryToolSource {
         truncated: this.isTruncated(Math.max(value.rowsReturned, value.rows.length)),
       };
     };
-    const request = { path: call.path, params, measure: call.measure, gameIds: batch, maxRows: maxRowsReturned };
+    const request = {
+      path: call.path,
+      params,
+      measure: call.measure,
+      gameIds: batch,
+      maxRows: maxRowsReturned,
+    };
     return upstreamCall(policy, request, read, records);
   }
 }
@@ -144,14 +171,24 @@ export function reasonOf(error: unknown): string {
 function readEnvelope(call: QueryToolCall, response: HttpResponse): QueryToolResponse {
   const { body, status } = response;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new UpstreamError('transient', 'not_an_envelope', status, `${call.measure}: the body is not a JSON object`);
+    throw new UpstreamError(
+      'transient',
+      'not_an_envelope',
+      status,
+      `${call.measure}: the body is not a JSON object`,
+    );
   }
   const record = body as Record<string, unknown>;
   const rows = record[call.rowsKey];
   const meta = record.meta;
   if (!Array.isArray(rows) || typeof meta !== 'object' || meta === null) {
     const reason = Object.keys(record).length === 0 ? 'empty_envelope' : 'missing_rows';
-    throw new UpstreamError('transient', reason, status, `${call.measure}: no "${call.rowsKey}" array with meta`);
+    throw new UpstreamError(
+      'transient',
+      reason,
+      status,
+      `${call.measure}: no "${call.rowsKey}" array with meta`,
+    );
   }
   const declared = (meta as Record<string, unknown>).rowsReturned;
   const rowsReturned = typeof declared === 'number' ? declared : rows.length;

@@ -32,7 +32,10 @@ export interface CallRecord {
 export type CallAction = 'accepted' | 'split' | 'retry' | 'wait_retry' | 'failed';
 
 /** Retry limits are shared with the ledger so that a record's action says what really happens next. */
-export type RetryPolicy = RetryWithBackoffConfig & { readonly maxAttempts: number; readonly maxThrottledAttempts: number };
+export type RetryPolicy = RetryWithBackoffConfig & {
+  readonly maxAttempts: number;
+  readonly maxThrottledAttempts: number;
+};
 
 export interface CallPolicy {
   readonly http: HttpClient;
@@ -59,7 +62,12 @@ export interface ReadResult<T> {
 
 /** A call's end: its value (possibly truncated), or the error that ended its retries. Never thrown. */
 export type CallStep<T> =
-  | { readonly ok: true; readonly value: T; readonly rowsReturned: number | null; readonly truncated: boolean }
+  | {
+      readonly ok: true;
+      readonly value: T;
+      readonly rowsReturned: number | null;
+      readonly truncated: boolean;
+    }
   | { readonly ok: false; readonly error: unknown };
 
 export function upstreamCall<T>(
@@ -94,7 +102,9 @@ export function upstreamCall<T>(
       return { ok: true, ...result };
     } catch (error) {
       const failure =
-        error instanceof UpstreamError ? error : new UpstreamError('permanent', 'unexpected_error', null, String(error));
+        error instanceof UpstreamError
+          ? error
+          : new UpstreamError('permanent', 'unexpected_error', null, String(error));
       if (failure.kind === 'throttled') throttled += 1;
       record({
         ...base,
@@ -110,7 +120,9 @@ export function upstreamCall<T>(
     }
   });
 
-  function record(fields: Omit<CallRecord, 'endpoint' | 'measure' | 'gameCount' | 'firstGameId' | 'lastGameId' | 'maxRows'>) {
+  function record(
+    fields: Omit<CallRecord, 'endpoint' | 'measure' | 'gameCount' | 'firstGameId' | 'lastGameId' | 'maxRows'>,
+  ) {
     const entry: CallRecord = {
       endpoint: request.path,
       measure: request.measure,

@@ -10,7 +10,13 @@ export class UpstreamError extends Error implements ClassifiedError {
   readonly reason: string;
   readonly retryAfterMs?: number;
 
-  constructor(kind: ErrorKind, reason: string, status: number | null, message: string, retryAfterMs?: number) {
+  constructor(
+    kind: ErrorKind,
+    reason: string,
+    status: number | null,
+    message: string,
+    retryAfterMs?: number,
+  ) {
     super(message);
     this.name = 'UpstreamError';
     this.kind = kind;

@@ -5,15 +5,14 @@ import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { defaultIfEmpty } from 'rxjs/operators';
 import type { z } from 'zod';
-import { EXIT, ExitError, type ExitCode, exitCodeForFailures } from '../exitCodes.ts';
+import { EXIT, type ExitCode, ExitError, exitCodeForFailures } from '../exitCodes.ts';
 import type { GameId } from '../gameId.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import { coveredGames } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
-import { QueryToolSource } from '../sources/queryTool.ts';
+import { QueryToolSource, reasonOf } from '../sources/queryTool.ts';
 import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
-import { reasonOf } from '../sources/queryTool.ts';
 import type { QueryToolDataset } from './dataset.ts';
 import { selectGames } from './gameSelection.ts';
 import { runQueryToolStream } from './queryToolStream.ts';
@@ -28,7 +27,7 @@ import {
   teamRows,
   teamsTable,
 } from './reference.ts';
-import { emptyDatasetTelemetry, type DatasetTelemetry, totalCalls } from './telemetry.ts';
+import { type DatasetTelemetry, emptyDatasetTelemetry, totalCalls } from './telemetry.ts';
 
 export interface BackfillOptions {
   readonly season: string;
@@ -114,7 +113,9 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     }
     const plans: { dataset: QueryToolDataset; games: GameId[]; skipped: number }[] = [];
     for (const dataset of options.datasets) {
-      const covered = options.fullRefresh ? new Set<string>() : await coveredGames(pool, dataset.name, selection.final);
+      const covered = options.fullRefresh
+        ? new Set<string>()
+        : await coveredGames(pool, dataset.name, selection.final);
       const games = selection.final.filter((id) => !covered.has(id));
       plans.push({ dataset, games, skipped: selection.final.length - games.length });
       logger.info(
@@ -181,7 +182,12 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       stageMs: stageTotals(selectionMs, telemetries),
     };
     if (runId !== null) {
-      await finishRun(pool, runId, { outcome, exitCode, summary, telemetry: { selectionMs, datasets: telemetries } });
+      await finishRun(pool, runId, {
+        outcome,
+        exitCode,
+        summary,
+        telemetry: { selectionMs, datasets: telemetries },
+      });
     }
     return summary;
   } catch (error) {
@@ -193,7 +199,9 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         exitCode,
         summary: { error: message },
         telemetry: { selectionMs, datasets: telemetries },
-      }).catch((finishError: unknown) => logger.error({ err: finishError }, 'could not record the failed run'));
+      }).catch((finishError: unknown) =>
+        logger.error({ err: finishError }, 'could not record the failed run'),
+      );
     }
     throw error;
   }
@@ -207,7 +215,13 @@ async function loadReference(options: BackfillOptions, deps: BackfillDeps, runId
   const season = { leagueId: options.leagueId, season: options.season };
   try {
     const [teams, players, schedule] = await Promise.all([
-      fetchReference(deps.policy, '/api/stats/team/index', { ...season, seasonType: options.seasonType }, teamIndexSchema, records),
+      fetchReference(
+        deps.policy,
+        '/api/stats/team/index',
+        { ...season, seasonType: options.seasonType },
+        teamIndexSchema,
+        records,
+      ),
       fetchReference(deps.policy, '/api/stats/player/index', season, playerIndexSchema, records),
       fetchReference(deps.policy, '/api/schedule/full', season, scheduleSchema, records),
     ]);
@@ -219,7 +233,8 @@ async function loadReference(options: BackfillOptions, deps: BackfillDeps, runId
     }
     return games;
   } finally {
-    if (write) await writeRecords(pool, { ledger: records.map((call) => ({ ...call, runId, dataset: 'reference' })) });
+    if (write)
+      await writeRecords(pool, { ledger: records.map((call) => ({ ...call, runId, dataset: 'reference' })) });
   }
 }
 
@@ -232,7 +247,12 @@ async function fetchReference<S extends z.ZodType>(
 ): Promise<z.output<S>> {
   const request = { path, params, measure: null, gameIds: [], maxRows: null };
   const step = await lastValueFrom(
-    upstreamCall(policy, request, (response) => ({ value: response.body, rowsReturned: null, truncated: false }), records),
+    upstreamCall(
+      policy,
+      request,
+      (response) => ({ value: response.body, rowsReturned: null, truncated: false }),
+      records,
+    ),
   );
   if (!step.ok) {
     const reason = reasonOf(step.error);
@@ -275,7 +295,8 @@ function datasetSummary(
 }
 
 function stageTotals(selectionMs: number, telemetries: readonly DatasetTelemetry[]): Record<string, number> {
-  const sum = (pick: (t: DatasetTelemetry) => number) => Math.round(telemetries.reduce((s, t) => s + pick(t), 0));
+  const sum = (pick: (t: DatasetTelemetry) => number) =>
+    Math.round(telemetries.reduce((s, t) => s + pick(t), 0));
   return {
     gameSelection: Math.round(selectionMs),
     fetch: sum((t) => t.stageMs.fetch),

@@ -6,7 +6,14 @@ export const DATASETS: ReadonlyMap<string, QueryToolDataset> = new Map([[shotCha
 
 /** `--datasets shot_chart,…` to declarations; unknown names are reported all at once. */
 export function resolveDatasets(list: string): QueryToolDataset[] | { unknown: string[] } {
-  const names = [...new Set(list.split(',').map((name) => name.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      list
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ];
   const unknown = names.filter((name) => !DATASETS.has(name));
   if (unknown.length > 0 || names.length === 0) return { unknown: unknown.length > 0 ? unknown : [list] };
   return names.map((name) => DATASETS.get(name) as QueryToolDataset);

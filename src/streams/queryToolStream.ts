@@ -28,7 +28,8 @@ export interface QueryToolStreamContext {
 
 /** Consecutive batches of at most `size` games, in the order given (the caller orders by date). */
 export function planBatches(games: readonly GameId[], size: number): GameIdBatch[] {
-  if (!Number.isInteger(size) || size < 1) throw new Error(`batch size must be a positive integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 1)
+    throw new Error(`batch size must be a positive integer, got ${size}`);
   const plan: GameIdBatch[] = [];
   for (let start = 0; start < games.length; start += size) plan.push(games.slice(start, start + size));
   return plan;
@@ -52,7 +53,9 @@ export function runQueryToolStream(
         keepGoing()
           ? context.source
               .batches(dataset.calls, batch)
-              .pipe(concatMap((outcome) => from(handleOutcome(dataset, outcome, context).then(() => outcome))))
+              .pipe(
+                concatMap((outcome) => from(handleOutcome(dataset, outcome, context).then(() => outcome))),
+              )
           : EMPTY,
       context.concurrency,
     ),
@@ -80,7 +83,15 @@ async function handleOutcome(
   if (outcome.type === 'split') {
     telemetry.splits += 1;
     if (pool) await writeRecords(pool, { ledger });
-    telemetry.batches.push({ ...base, outcome: 'split', reason: outcome.reason, rows: 0, parseMs: 0, copyMs: 0, mergeMs: 0 });
+    telemetry.batches.push({
+      ...base,
+      outcome: 'split',
+      reason: outcome.reason,
+      rows: 0,
+      parseMs: 0,
+      copyMs: 0,
+      mergeMs: 0,
+    });
     return;
   }
 
@@ -91,7 +102,9 @@ async function handleOutcome(
     telemetry.failures[reason] = (telemetry.failures[reason] ?? 0) + outcome.batch.length;
     context.logger.error({ dataset: dataset.name, games: outcome.batch.length, reason }, 'batch failed');
     const fetchedAt = new Date();
-    const coverage = outcome.batch.map((gameId) => failedCoverage(dataset.name, gameId, reason, fetchedAt, runId));
+    const coverage = outcome.batch.map((gameId) =>
+      failedCoverage(dataset.name, gameId, reason, fetchedAt, runId),
+    );
     const quarantine: QuarantineRow[] = [
       {
         runId,
@@ -105,7 +118,15 @@ async function handleOutcome(
     telemetry.quarantined += 1;
     if (pool) await writeRecords(pool, { ledger, coverage, quarantine });
     context.onGamesDone?.(outcome.batch.length);
-    telemetry.batches.push({ ...base, outcome: 'failed', reason, rows: 0, parseMs: 0, copyMs: 0, mergeMs: 0 });
+    telemetry.batches.push({
+      ...base,
+      outcome: 'failed',
+      reason,
+      rows: 0,
+      parseMs: 0,
+      copyMs: 0,
+      mergeMs: 0,
+    });
     return;
   }
 
@@ -174,7 +195,10 @@ export function parseBatch(
   const { runId, telemetry } = context;
   const requested = new Set<string>(batch);
   const parts = new Map<GameId, Map<string, GameRow[]>>(batch.map((game) => [game, new Map()]));
-  const problems = new Map<string, { gameId: GameId | null; reason: string; count: number; detail: string; samples: unknown[] }>();
+  const problems = new Map<
+    string,
+    { gameId: GameId | null; reason: string; count: number; detail: string; samples: unknown[] }
+  >();
   const failed = new Map<GameId, string>();
   const note = (gameId: GameId | null, reason: string, detail: string, raw: unknown) => {
     const key = `${reason}:${gameId ?? ''}`;
@@ -195,7 +219,12 @@ export function parseBatch(
         const gameId = claimed !== null && requested.has(claimed) ? (claimed as GameId) : null;
         if (gameId) failed.set(gameId, 'schema_mismatch');
         const issue = parsed.error.issues[0];
-        note(gameId, 'schema_mismatch', `${call.measure}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`, raw);
+        note(
+          gameId,
+          'schema_mismatch',
+          `${call.measure}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
+          raw,
+        );
         continue;
       }
       const row = parsed.data;
@@ -272,7 +301,13 @@ function contentHash(rows: readonly unknown[][]): string {
   return hash.digest('hex');
 }
 
-function failedCoverage(dataset: string, gameId: GameId, reason: string, fetchedAt: Date, runId: number | null): CoverageRow {
+function failedCoverage(
+  dataset: string,
+  gameId: GameId,
+  reason: string,
+  fetchedAt: Date,
+  runId: number | null,
+): CoverageRow {
   return { dataset, gameId, status: 'failed', rowCount: 0, contentHash: null, reason, fetchedAt, runId };
 }
 

@@ -172,9 +172,9 @@ export const playersTable: TableSpec = {
 
 export function playerRows(index: PlayerIndex, leagueId: string): unknown[][] {
   return index.players.map((player) => {
-    const rosterStatus = player.rosterStatus === null || player.rosterStatus === undefined ? null : Number(player.rosterStatus);
-    const fullName =
-      player.name ?? ([player.firstName, player.lastName].filter(Boolean).join(' ') || null);
+    const rosterStatus =
+      player.rosterStatus === null || player.rosterStatus === undefined ? null : Number(player.rosterStatus);
+    const fullName = player.name ?? ([player.firstName, player.lastName].filter(Boolean).join(' ') || null);
     return [
       player.playerId,
       player.firstName ?? null,
@@ -238,7 +238,10 @@ export const gamesTable: TableSpec = {
 const emptyToNull = (value: string | null | undefined): string | null => (value ? value : null);
 
 /** The schedule's games and their table rows, ordered by date then id (ids are not chronological). */
-export function scheduledGames(schedule: Schedule, leagueId: string): { games: ScheduledGame[]; rows: unknown[][] } {
+export function scheduledGames(
+  schedule: Schedule,
+  leagueId: string,
+): { games: ScheduledGame[]; rows: unknown[][] } {
   const { seasonYear } = schedule.leagueSchedule;
   const entries = schedule.leagueSchedule.gameDates.flatMap((day) =>
     day.games.map((game) => ({ game, gameDate: leagueDay(game, day.gameDate) })),

@@ -9,7 +9,9 @@ const EVENT_PLAYER = '/api/querytool/event/player';
 const EVENT_PARAMS = { SumScope: 'Event', PerMode: 'Totals', Grouping: 'None', TeamGrouping: 'Y' } as const;
 
 /** 0/1 flags; some payloads send booleans. */
-const flag = z.union([z.literal(0), z.literal(1), z.boolean()]).transform((value) => value === 1 || value === true);
+const flag = z
+  .union([z.literal(0), z.literal(1), z.boolean()])
+  .transform((value) => value === 1 || value === true);
 const optionalText = z.string().nullish();
 const optionalInt = z.number().int().nullish();
 
@@ -66,10 +68,12 @@ const TRACKING_FLAGS = [
 
 const trackingShotRow = z.object({
   ...eventIdentity,
-  stats: z.object(Object.fromEntries(TRACKING_FLAGS.map(([key]) => [key, flag.optional()])) as Record<
-    (typeof TRACKING_FLAGS)[number][0],
-    z.ZodOptional<typeof flag>
-  >),
+  stats: z.object(
+    Object.fromEntries(TRACKING_FLAGS.map(([key]) => [key, flag.optional()])) as Record<
+      (typeof TRACKING_FLAGS)[number][0],
+      z.ZodOptional<typeof flag>
+    >,
+  ),
 });
 type TrackingShotRow = z.output<typeof trackingShotRow>;
 
@@ -141,7 +145,11 @@ const idOrNull = (value: number | null | undefined): number | null => (value ? v
 const textOrNull = (value: string | null | undefined): string | null =>
   value === undefined || value === null || value === '' || value === '0' ? null : value;
 
-function toRows(game: GameId, parts: ReadonlyMap<string, readonly GameRow[]>, context: MappingContext): unknown[][] {
+function toRows(
+  game: GameId,
+  parts: ReadonlyMap<string, readonly GameRow[]>,
+  context: MappingContext,
+): unknown[][] {
   const shots = (parts.get(fieldGoals.measure) ?? []) as readonly FieldGoalRow[];
   const tracking = new Map<number, TrackingShotRow>();
   for (const row of (parts.get(trackingShots.measure) ?? []) as readonly TrackingShotRow[]) {

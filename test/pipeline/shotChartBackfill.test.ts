@@ -44,7 +44,10 @@ test.serial('every game and team has exactly its box-score FGA, FGM, FG3A and FG
   const wrong = totals.byGameTeam.filter((expected) => {
     const got = loaded.get(`${expected.gameId}:${expected.teamId}`);
     return (
-      got?.fga !== expected.fga || got.fgm !== expected.fgm || got.fg3a !== expected.fg3a || got.fg3m !== expected.fg3m
+      got?.fga !== expected.fga ||
+      got.fgm !== expected.fgm ||
+      got.fg3a !== expected.fg3a ||
+      got.fg3m !== expected.fg3m
     );
   });
   t.deepEqual(wrong, []);

@@ -32,7 +32,11 @@ async function freshDatabase(): Promise<TestDatabase> {
 
 test('with MaxRowsReturned 5000 and batches of 50 the table is identical and splits are recorded', async (t) => {
   const db = await freshDatabase();
-  const summary = await runTestBackfill({ pool: db.pool, replica, options: { maxRowsReturned: 5_000, batchSize: 50 } });
+  const summary = await runTestBackfill({
+    pool: db.pool,
+    replica,
+    options: { maxRowsReturned: 5_000, batchSize: 50 },
+  });
 
   t.is(summary.exitCode, 0);
   t.deepEqual(await shotChartChecksum(db.pool), reference);
@@ -62,7 +66,9 @@ test('a batch planned with 400 game ids is split after a 414 and completes', asy
       WHERE dataset = 'shot_chart' AND status = 414 ORDER BY request_id`,
   );
   t.true(tooLong.rows.length > 0);
-  t.true(tooLong.rows.every((row) => row.game_count >= 320 && row.action === 'split' && row.error_kind === 'size'));
+  t.true(
+    tooLong.rows.every((row) => row.game_count >= 320 && row.action === 'split' && row.error_kind === 'size'),
+  );
   t.true(tooLong.rows.some((row) => row.game_count === 400));
 });
 
@@ -79,10 +85,14 @@ test('a single game whose answer is still truncated fails visibly and is not cov
 
   t.is(summary.exitCode, 65);
   t.deepEqual(summary.datasets[0]?.failures, { truncated_unsplittable: 1 });
-  const coverage = await db.pool.query(`SELECT status, reason FROM nba_ingest.coverage WHERE game_id = $1`, [game.id]);
+  const coverage = await db.pool.query(`SELECT status, reason FROM nba_ingest.coverage WHERE game_id = $1`, [
+    game.id,
+  ]);
   t.deepEqual(coverage.rows, [{ status: 'failed', reason: 'truncated_unsplittable' }]);
   const rows = await db.pool.query(`SELECT 1 FROM nba.shot_chart WHERE game_id = $1`, [game.id]);
   t.is(rows.rowCount, 0);
-  const quarantine = await db.pool.query(`SELECT reason FROM nba_ingest.quarantine WHERE game_id = $1`, [game.id]);
+  const quarantine = await db.pool.query(`SELECT reason FROM nba_ingest.quarantine WHERE game_id = $1`, [
+    game.id,
+  ]);
   t.deepEqual(quarantine.rows, [{ reason: 'truncated_unsplittable' }]);
 });

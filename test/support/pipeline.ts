@@ -20,7 +20,9 @@ export function testSkeleton(): Skeleton {
 
 export const TEST_API_KEY = 'test-key-7f3a';
 
-export async function startTestReplica(options: Omit<ReplicaOptions, 'skeleton' | 'apiKey'> = {}): Promise<Replica> {
+export async function startTestReplica(
+  options: Omit<ReplicaOptions, 'skeleton' | 'apiKey'> = {},
+): Promise<Replica> {
   return startReplica({ skeleton: testSkeleton(), apiKey: TEST_API_KEY, ...options });
 }
 
@@ -57,7 +59,11 @@ export async function runTestBackfill(run: TestBackfill): Promise<BackfillSummar
         maxRowsReturned: 10_000,
         ...run.options,
       },
-      { pool: run.pool, policy: callPolicy(http, { rate: run.rate ?? 1000, burst: 50 }, logger, run.retry ?? FAST_RETRY), logger },
+      {
+        pool: run.pool,
+        policy: callPolicy(http, { rate: run.rate ?? 1000, burst: 50 }, logger, run.retry ?? FAST_RETRY),
+        logger,
+      },
     );
   } finally {
     await http.close();

@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// `npm test`: lint (biome) and typecheck (tsc), stopping at the first failure, then ava against
+// DATABASE_URL, or, when it is unset, against a throwaway embedded PostgreSQL in a temp directory
+// that is removed at the end. Extra arguments go to ava; the exit code is ava's.
+import { spawn } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tool = (path) => join(root, 'node_modules', path);
+const SIGNAL_CODES = { SIGINT: 130, SIGTERM: 143 };
+
+let child;
+let interrupted;
+let server;
+let directory;
+
+/** Runs a node script to completion with inherited output; answers its exit code. */
+function run(args, env = process.env) {
+  return new Promise((resolve) => {
+    child = spawn(process.execPath, args, { cwd: root, env, stdio: 'inherit' });
+    child.on('error', (error) => {
+      console.error(error.message);
+      resolve(1);
+    });
+    child.on('exit', (code, signal) => {
+      child = undefined;
+      resolve(code ?? (SIGNAL_CODES[signal] || 1));
+    });
+  });
+}
+
+async function cleanUp() {
+  await server?.stop();
+  server = undefined;
+  if (directory) await rm(directory, { recursive: true, force: true });
+  directory = undefined;
+}
+
+for (const signal of Object.keys(SIGNAL_CODES)) {
+  process.on(signal, () => {
+    interrupted = signal;
+    // A terminal's Ctrl-C reaches the child too; a signal sent to this process alone is passed on.
+    if (child) child.kill(signal);
+    else cleanUp().finally(() => process.exit(SIGNAL_CODES[signal]));
+  });
+}
+
+async function main() {
+  const checks = [
+    ['biome check', [tool('@biomejs/biome/bin/biome'), 'check', '.']],
+    ['tsc --noEmit', [tool('typescript/bin/tsc'), '--noEmit', '-p', '.']],
+  ];
+  for (const [name, args] of checks) {
+    const code = await run(args);
+    if (interrupted) return SIGNAL_CODES[interrupted];
+    if (code !== 0) {
+      console.error(`npm test: ${name} failed (exit ${code}); no tests were run`);
+      return code;
+    }
+  }
+
+  const env = { ...process.env };
+  if (!env.DATABASE_URL) {
+    // The sinks' own embedded-Postgres code, loaded through tsx as bin/nba-ingest.js does.
+    const { register } = await import('tsx/esm/api');
+    register();
+    const { startEmbeddedPostgres } = await import('../src/sinks/embeddedPostgres.ts');
+    directory = await mkdtemp(join(tmpdir(), 'nba-ingest-test-'));
+    // As root, PostgreSQL runs as the postgres OS user, which must be able to enter the directory.
+    await chmod(directory, 0o755);
+    server = await startEmbeddedPostgres({ dataDir: join(directory, 'postgres') });
+    env.DATABASE_URL = server.url;
+    console.log(`npm test: no DATABASE_URL, so a throwaway embedded PostgreSQL runs on port ${server.port}`);
+  }
+  return run([tool('ava/entrypoints/cli.mjs'), ...process.argv.slice(2)], env);
+}
+
+let exitCode = 1;
+try {
+  exitCode = await main();
+} catch (error) {
+  console.error(`npm test: ${error instanceof Error ? error.message : String(error)}`);
+} finally {
+  await cleanUp();
+}
+process.exitCode = interrupted ? SIGNAL_CODES[interrupted] : exitCode;

@@ -1,0 +1,153 @@
+// Loads one batch in one transaction on one pooled client: COPY into the session's staging table,
+// de-duplicate by key, create placeholder references, merge into the target, replace each game's set
+// of rows, and write coverage, ledger and quarantine with the data. A client that saw an error is
+// rolled back and discarded, never returned to the pool.
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { copyTextChunks } from './copyText.ts';
+import { type IngestRecords, writeIngestRecords } from './ingestRecords.ts';
+import { type LoadPlan, loadPlanFor } from './loadPlan.ts';
+import type { TableSpec } from './tableSpec.ts';
+
+export type { CoverageRow, IngestRecords, LedgerRow, QuarantineRow } from './ingestRecords.ts';
+
+export interface BatchInput extends IngestRecords {
+  readonly spec: TableSpec;
+  /** Values in `spec.columns` order. */
+  readonly rows: readonly (readonly unknown[])[];
+  /**
+   * With `spec.gameColumn`: the games whose row sets this batch replaces, including games that now
+   * have no rows. Defaults to the games present in `rows`.
+   */
+  readonly games?: readonly string[];
+}
+
+export interface WriteResult {
+  /** Rows COPY'd into staging. */
+  readonly staged: number;
+  /** Staged rows dropped because a later row had the same key. */
+  readonly duplicates: number;
+  readonly inserted: number;
+  readonly updated: number;
+  /** Rows that matched the target exactly and were not rewritten. */
+  readonly unchanged: number;
+  /** Target rows of the batch's games that the batch no longer has. */
+  readonly deleted: number;
+  readonly placeholders: number;
+  readonly copyMs: number;
+  /** From the end of the COPY through COMMIT. */
+  readonly mergeMs: number;
+}
+
+/** Bounds the ROLLBACK sent on a client being discarded; closing the connection rolls back anyway. */
+const ROLLBACK_TIMEOUT_MS = 5_000;
+
+/** Staging tables a connection already has (created once per session, emptied at every commit). */
+const stagingByClient = new WeakMap<pg.PoolClient, Set<string>>();
+
+export async function writeBatch(pool: pg.Pool, input: BatchInput): Promise<WriteResult> {
+  const plan = loadPlanFor(input.spec);
+  let copyMs = 0;
+  let mergeStarted = 0;
+  const counts = await inTransaction(pool, async (client) => {
+    await ensureStaging(client, plan);
+    const copyStarted = performance.now();
+    const staged = input.rows.length > 0 ? await copyRows(client, plan, input.rows) : 0;
+    mergeStarted = performance.now();
+    copyMs = mergeStarted - copyStarted;
+
+    let duplicates = 0;
+    let placeholders = 0;
+    let inserted = 0;
+    let updated = 0;
+    if (staged > 0) {
+      duplicates = (await client.query(plan.dedupe)).rowCount ?? 0;
+      for (const statement of plan.placeholders)
+        placeholders += (await client.query(statement)).rowCount ?? 0;
+      const merged = await client.query<{ inserted: number; updated: number }>(plan.merge);
+      inserted = merged.rows[0]?.inserted ?? 0;
+      updated = merged.rows[0]?.updated ?? 0;
+    }
+    const deleted = await replaceGames(client, plan, input.games, staged);
+    await writeIngestRecords(client, input);
+    const unchanged = staged - duplicates - inserted - updated;
+    return { staged, duplicates, inserted, updated, unchanged, deleted, placeholders };
+  });
+  return { ...counts, copyMs, mergeMs: performance.now() - mergeStarted };
+}
+
+/** Outcomes without data (a split batch's ledger rows; a failed batch's ledger, coverage, quarantine). */
+export async function writeRecords(pool: pg.Pool, records: IngestRecords): Promise<void> {
+  const empty = !records.coverage?.length && !records.ledger?.length && !records.quarantine?.length;
+  if (empty) return;
+  await inTransaction(pool, (client) => writeIngestRecords(client, records));
+}
+
+async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    client.release();
+    return result;
+  } catch (error) {
+    // Rolled back before returning, so the caller's next step never waits on this batch's locks.
+    await rollback(client);
+    client.release(error instanceof Error ? error : new Error(String(error)));
+    throw error;
+  }
+}
+
+async function rollback(client: pg.PoolClient): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ROLLBACK_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([client.query('ROLLBACK'), timeout]);
+  } catch {
+    // The client is discarded next; its connection's end rolls back whatever is left.
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function ensureStaging(client: pg.PoolClient, plan: LoadPlan): Promise<void> {
+  let tables = stagingByClient.get(client);
+  if (!tables) {
+    tables = new Set();
+    stagingByClient.set(client, tables);
+  }
+  if (tables.has(plan.stagingTable)) return;
+  await client.query(plan.createStaging);
+  // Should this transaction roll back, the client is discarded with the memory of this table.
+  tables.add(plan.stagingTable);
+}
+
+/** Awaits the COPY stream's own finish: the server has then acknowledged every row. */
+async function copyRows(
+  client: pg.PoolClient,
+  plan: LoadPlan,
+  rows: readonly (readonly unknown[])[],
+): Promise<number> {
+  const copy = client.query(copyFrom(plan.copy));
+  await pipeline(Readable.from(copyTextChunks(rows, plan.encode)), copy);
+  return copy.rowCount;
+}
+
+async function replaceGames(
+  client: pg.PoolClient,
+  plan: LoadPlan,
+  games: readonly string[] | undefined,
+  staged: number,
+): Promise<number> {
+  if (games !== undefined) {
+    if (!plan.replaceGames || games.length === 0) return 0;
+    return (await client.query(plan.replaceGames, [games])).rowCount ?? 0;
+  }
+  if (!plan.replaceStagedGames || staged === 0) return 0;
+  return (await client.query(plan.replaceStagedGames)).rowCount ?? 0;
+}

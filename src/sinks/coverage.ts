@@ -1,0 +1,45 @@
+// Reads coverage, the record of which games a dataset holds: what resume, skipping and `verify`
+// consult instead of "some row exists". Coverage is written by the batch writer, with the data.
+import type pg from 'pg';
+
+export interface CoverageSummary {
+  readonly complete: number;
+  readonly empty: number;
+  readonly failed: number;
+  /** Games asked about that have no coverage row at all. */
+  readonly missing: number;
+}
+
+/** The games among `gameIds` that `dataset` holds (coverage complete or empty): no need to fetch them. */
+export async function coveredGames(
+  pool: pg.Pool,
+  dataset: string,
+  gameIds: readonly string[],
+): Promise<Set<string>> {
+  if (gameIds.length === 0) return new Set();
+  const result = await pool.query<{ game_id: string }>(
+    `SELECT game_id FROM nba_ingest.coverage
+     WHERE dataset = $1 AND game_id = ANY($2::text[]) AND status IN ('complete', 'empty')`,
+    [dataset, gameIds],
+  );
+  return new Set(result.rows.map((row) => row.game_id));
+}
+
+/** Coverage of `gameIds` in `dataset`, counted by status. */
+export async function coverageSummary(
+  pool: pg.Pool,
+  dataset: string,
+  gameIds: readonly string[],
+): Promise<CoverageSummary> {
+  const games = [...new Set(gameIds)];
+  const result = await pool.query<{ complete: number; empty: number; failed: number; found: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'complete')::int AS complete,
+            count(*) FILTER (WHERE status = 'empty')::int AS empty,
+            count(*) FILTER (WHERE status = 'failed')::int AS failed,
+            count(*)::int AS found
+     FROM nba_ingest.coverage WHERE dataset = $1 AND game_id = ANY($2::text[])`,
+    [dataset, games],
+  );
+  const row = result.rows[0] ?? { complete: 0, empty: 0, failed: 0, found: 0 };
+  return { complete: row.complete, empty: row.empty, failed: row.failed, missing: games.length - row.found };
+}
