@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { backfillFlagsSchema, parseFlags, readEnvironment } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
-import { parseCommandArgs, runBackfill } from './main.ts';
+import { backfillSetup, parseCommandArgs, runBackfill } from './main.ts';
 import { openDatabase } from './sinks/database.ts';
 import { formatSummary } from './summary.ts';
 
@@ -52,7 +52,7 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
       `replica model: ${DEMO_LATENCY.baseMs} ms + ${DEMO_LATENCY.perRowUs} µs/row per call, ${DEMO_RATE.ratePerSecond} calls/s`,
     );
     const flags = parseFlags(backfillFlagsSchema, { season: '2025-26' });
-    const setup = { flags, apiKey, baseUrl: replica.url, logLevel: env.LOG_LEVEL ?? 'warn' };
+    const setup = backfillSetup(flags, { apiKey, baseUrl: replica.url, logLevel: env.LOG_LEVEL ?? 'warn' });
 
     out('\n== first run: backfill from scratch');
     const first = await runBackfill(setup, db);

@@ -11,6 +11,7 @@ import {
   readEnvironment,
 } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
+import type { GameId } from './gameId.ts';
 import { createLogger } from './logger.ts';
 import { TokenBucket } from './operators/tokenBucket.ts';
 import { type Database, DatabaseError, openDatabase } from './sinks/database.ts';
@@ -18,6 +19,7 @@ import { migrate } from './sinks/migrate.ts';
 import { HttpClient } from './sources/httpClient.ts';
 import type { CallPolicy, RetryPolicy } from './sources/upstreamCall.ts';
 import { type BackfillSummary, backfill } from './streams/backfill.ts';
+import type { QueryToolDataset } from './streams/dataset.ts';
 import { DATASETS, resolveDatasets } from './streams/datasets.ts';
 import { formatSummary } from './summary.ts';
 
@@ -158,12 +160,29 @@ const BACKFILL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Everything a backfill needs besides the database, built from validated flags and environment. */
+/** Everything a backfill needs besides the database, validated before anything is opened. */
 export interface BackfillSetup {
   readonly flags: BackfillFlags;
+  readonly datasets: readonly QueryToolDataset[];
+  readonly gameIds: readonly GameId[] | undefined;
   readonly apiKey: string;
   readonly baseUrl: string;
   readonly logLevel?: string | undefined;
+}
+
+export function backfillSetup(
+  flags: BackfillFlags,
+  api: { apiKey: string; baseUrl: string; logLevel?: string | undefined },
+): BackfillSetup {
+  const datasets = resolveDatasets(flags.datasets);
+  if ('unknown' in datasets) {
+    throw new ExitError(
+      EXIT.usage,
+      `--datasets: unknown dataset ${datasets.unknown.join(', ')} (known: ${[...DATASETS.keys()].join(', ')})`,
+    );
+  }
+  const gameIds = flags['game-ids'] ? parseGameIdList(flags['game-ids']) : undefined;
+  return { flags, datasets, gameIds, ...api };
 }
 
 async function backfillCommand(args: readonly string[]): Promise<number> {
@@ -176,7 +195,11 @@ async function backfillCommand(args: readonly string[]): Promise<number> {
   const env = readEnvironment(process.env);
   if (!env.NBA_API_KEY)
     throw new ExitError(EXIT.configuration, 'NBA_API_KEY is not set: the API needs it as X-NBA-Api-Key');
-  const setup = { flags, apiKey: env.NBA_API_KEY, baseUrl: env.NBA_API_BASE_URL, logLevel: env.LOG_LEVEL };
+  const setup = backfillSetup(flags, {
+    apiKey: env.NBA_API_KEY,
+    baseUrl: env.NBA_API_BASE_URL,
+    logLevel: env.LOG_LEVEL,
+  });
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.NBA_INGEST_DATA_DIR });
   try {
     const summary = await runBackfill(setup, db);
@@ -189,15 +212,7 @@ async function backfillCommand(args: readonly string[]): Promise<number> {
 
 /** Builds the stream graph's dependencies around an open database, runs the backfill, releases them. */
 export async function runBackfill(setup: BackfillSetup, db: Database): Promise<BackfillSummary> {
-  const { flags } = setup;
-  const datasets = resolveDatasets(flags.datasets);
-  if ('unknown' in datasets) {
-    throw new ExitError(
-      EXIT.usage,
-      `--datasets: unknown dataset ${datasets.unknown.join(', ')} (known: ${[...DATASETS.keys()].join(', ')})`,
-    );
-  }
-  const gameIds = flags['game-ids'] ? parseGameIdList(flags['game-ids']) : undefined;
+  const { flags, datasets, gameIds } = setup;
   const showProgress = process.stderr.isTTY === true && !flags.json && !flags['log-file'];
   const logger = createLogger({
     level: flags['log-level'] ?? setup.logLevel ?? (showProgress ? 'warn' : 'info'),

@@ -248,11 +248,13 @@ export function parseBatch(
     const reason = failed.get(gameId);
     if (reason) {
       coverage.push(failedCoverage(dataset.name, gameId, reason, fetchedAt, runId));
+      telemetry.failures[reason] = (telemetry.failures[reason] ?? 0) + 1;
       continue;
     }
     const gameRows = dataset.toRows(gameId, byMeasure, context.mapping);
     if (gameRows.length === 0) {
       coverage.push(failedCoverage(dataset.name, gameId, 'no_rows_for_final_game', fetchedAt, runId));
+      telemetry.failures.no_rows_for_final_game = (telemetry.failures.no_rows_for_final_game ?? 0) + 1;
       note(gameId, 'no_rows_for_final_game', 'a final game came back with no rows', null);
       continue;
     }

@@ -1,0 +1,196 @@
+// The NBA API replica: a local HTTP server that answers like https://api.nba.com/v0 from a season
+// skeleton. Each request goes through upstream's gates in order — URL length (414), route (404), API
+// key (401), rate limit (429), injected faults — then its endpoint, the latency model, and the wire.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { indexSeason } from './seasonIndex.ts';
+import type { Endpoint, EndpointContext } from './server/endpoint.ts';
+import { gameIdList } from './server/endpoint.ts';
+import { eventPlayerEndpoint } from './server/eventPlayerEndpoint.ts';
+import { type FaultKind, FaultPlan } from './server/faults.ts';
+import { FixtureStore } from './server/fixtures.ts';
+import { type ReplicaOptions, resolveReplicaOptions } from './server/options.ts';
+import { QueryParams } from './server/queryParams.ts';
+import { playerIndexEndpoint, teamIndexEndpoint } from './server/referenceIndexEndpoints.ts';
+import { type ReplicaStats, StatsRecorder } from './server/replicaStats.ts';
+import { errorReply, type Reply } from './server/reply.ts';
+import { scheduleEndpoint } from './server/scheduleEndpoint.ts';
+import { scoreboardEndpoint } from './server/scoreboardEndpoint.ts';
+import { TokenBucket } from './server/tokenBucket.ts';
+import { loadSkeleton, type Skeleton } from './skeleton.ts';
+
+export type { FaultKind } from './server/faults.ts';
+export type { ReplicaOptions } from './server/options.ts';
+export type { ReplicaCall, ReplicaStats } from './server/replicaStats.ts';
+
+export interface Replica {
+  /** Base URL, e.g. http://127.0.0.1:43123 (paths start with /api/...). */
+  url: string;
+  skeleton: Skeleton;
+  /** The seed of generated rows: generators called with it compute exactly what is served. */
+  seed: number;
+  stats(): ReplicaStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+const ENDPOINTS: readonly Endpoint[] = [
+  eventPlayerEndpoint,
+  scheduleEndpoint,
+  scoreboardEndpoint,
+  teamIndexEndpoint,
+  playerIndexEndpoint,
+];
+const JSON_TYPE = 'application/json; charset=utf-8';
+const STATUS_FAULTS: Partial<Record<FaultKind, number>> = { '429': 429, '500': 500, '503': 503, '504': 504 };
+
+export async function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
+  const resolved = resolveReplicaOptions(options);
+  const skeleton =
+    resolved.skeleton ??
+    loadSkeleton({ dataDir: resolved.dataDir, seed: resolved.seed, syntheticGames: resolved.syntheticGames });
+  const context: EndpointContext = {
+    season: indexSeason(skeleton),
+    seed: resolved.seed,
+    options: resolved,
+    fixtures: new FixtureStore(resolved.fixturesDir),
+    now: () => new Date(),
+  };
+  const endpoints = new Map(ENDPOINTS.map((endpoint) => [endpoint.path, endpoint]));
+  const bucket = resolved.rateLimit
+    ? new TokenBucket(resolved.rateLimit.ratePerSecond, resolved.rateLimit.burst)
+    : null;
+  const faults = new FaultPlan(resolved.faults);
+  const stats = new StatsRecorder();
+  const closing = new AbortController();
+
+  async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const rawUrl = request.url ?? '/';
+    const target = new URL(rawUrl, 'http://replica.invalid');
+    const params = new QueryParams(target.searchParams);
+    const endpoint = endpoints.get(target.pathname);
+    const endpointKey = endpoint ? endpoint.keyOf(params) : 'unknown';
+    const gameIds = gameIdList(params).length;
+    const finish = (reply: Reply, fault: FaultKind | null = null) => {
+      stats.record({ endpoint: endpointKey, status: reply.status, gameIds, rowsReturned: reply.rows, fault });
+      if (fault === 'truncatedBody') sendTruncated(response, reply);
+      else send(response, reply);
+    };
+    const waitFor = async (rows: number) => {
+      const ms = resolved.latency.baseMs + (rows * resolved.latency.perRowUs) / 1000;
+      if (ms > 0) await sleep(ms, undefined, { signal: closing.signal });
+    };
+
+    const length = decodedLength(rawUrl);
+    if (length > resolved.maxUrlLength) {
+      return finish(
+        errorReply(414, { uri: [`request target is ${length} bytes, more than ${resolved.maxUrlLength}`] }),
+      );
+    }
+    if (!endpoint) return finish(errorReply(404, { path: [`no endpoint at ${target.pathname}`] }));
+    if (request.method !== 'GET') {
+      return finish(
+        errorReply(405, { method: [`${request.method} is not allowed; use GET`] }, { allow: 'GET' }),
+      );
+    }
+    const key = request.headers['x-nba-api-key'];
+    const keyValid =
+      typeof key === 'string' && key !== '' && (resolved.apiKey === undefined || key === resolved.apiKey);
+    if (!keyValid) return finish(errorReply(401, { 'X-NBA-Api-Key': ['missing or invalid API key'] }));
+    const admission = bucket?.take() ?? { admitted: true };
+    if (!admission.admitted) {
+      const retryAfter = String(admission.retryAfterSeconds);
+      return finish(errorReply(429, { rateLimit: ['rate limit exceeded'] }, { 'retry-after': retryAfter }));
+    }
+
+    const fault = faults.decide(endpointKey, endpoint.path, rawUrl);
+    if (fault && (fault.kind === 'reset' || fault.kind === 'hang')) {
+      stats.record({ endpoint: endpointKey, status: null, gameIds, rowsReturned: 0, fault: fault.kind });
+      // A hung request stays open until the client gives up or the replica closes.
+      if (fault.kind === 'reset') request.socket.destroy();
+      return;
+    }
+    const faultStatus = fault ? STATUS_FAULTS[fault.kind] : undefined;
+    if (fault && faultStatus !== undefined) {
+      await waitFor(0);
+      const headers =
+        faultStatus === 429 ? { 'retry-after': String(fault.config.retryAfterSeconds) } : undefined;
+      return finish(errorReply(faultStatus, { fault: [`injected ${faultStatus}`] }, headers), fault.kind);
+    }
+
+    const host = request.headers.host ?? `${resolved.host}:${resolved.port}`;
+    let reply: Reply;
+    try {
+      reply = await endpoint.handle(
+        { url: `http://${host}${rawUrl}`, path: target.pathname, params, endpointKey },
+        context,
+      );
+    } catch (error) {
+      reply = errorReply(500, { server: [error instanceof Error ? error.message : String(error)] });
+    }
+    await waitFor(reply.rows);
+    finish(reply, fault?.kind ?? null);
+  }
+
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+    serve(request, response).catch((error: unknown) => {
+      // Only a closing replica cuts a latency wait short; anything else is a replica bug.
+      if (!closing.signal.aborted)
+        response.destroy(error instanceof Error ? error : new Error(String(error)));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${resolved.host}:${port}`,
+    skeleton,
+    seed: resolved.seed,
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        closing.abort();
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Length of path + query once percent-decoded, so `,` and `%2C` in a GameId list cost the same. */
+function decodedLength(rawUrl: string): number {
+  try {
+    return Buffer.byteLength(decodeURIComponent(rawUrl));
+  } catch {
+    return Buffer.byteLength(rawUrl);
+  }
+}
+
+function send(response: ServerResponse, reply: Reply): void {
+  if (response.destroyed) return;
+  response.writeHead(reply.status, {
+    'content-type': JSON_TYPE,
+    'content-length': Buffer.byteLength(reply.body),
+    ...reply.headers,
+  });
+  response.end(reply.body);
+}
+
+/** Headers announce the whole body; half of it is written, then the connection is cut. */
+function sendTruncated(response: ServerResponse, reply: Reply): void {
+  if (response.destroyed) return;
+  const body = Buffer.from(reply.body);
+  response.writeHead(reply.status, {
+    'content-type': JSON_TYPE,
+    'content-length': body.length,
+    ...reply.headers,
+  });
+  response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.destroy());
+}

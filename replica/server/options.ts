@@ -1,0 +1,86 @@
+// The replica's options: one zod schema with every default in one place, validated once when the
+// replica starts, with messages that name the offending option.
+import { z } from 'zod';
+import type { Skeleton } from '../skeleton.ts';
+import { ENDPOINT_KEYS } from './endpointKeys.ts';
+import { FAULT_KINDS, type FaultKind } from './faults.ts';
+
+const rate = z.number().min(0).max(1);
+
+const faultConfigSchema = z
+  .object({
+    rates: z.strictObject(
+      Object.fromEntries(FAULT_KINDS.map((kind) => [kind, rate.optional()])) as Record<
+        FaultKind,
+        z.ZodOptional<typeof rate>
+      >,
+    ),
+    seed: z.number().int().default(0),
+    retryAfterSeconds: z.number().int().min(1).default(1),
+  })
+  .refine(
+    (config) => Object.values(config.rates).reduce((sum: number, value) => sum + (value ?? 0), 0) <= 1,
+    {
+      message: 'fault rates add up to more than 1',
+    },
+  );
+
+const endpointKey = (allowAny: boolean) =>
+  z.string().refine((key) => ENDPOINT_KEYS.includes(key) || (allowAny && key === '*'), {
+    message: `unknown endpoint key; known keys: ${ENDPOINT_KEYS.join(', ')}${allowAny ? ', *' : ''}`,
+  });
+
+function isSkeleton(value: unknown): value is Skeleton {
+  const candidate = value as Partial<Skeleton> | null;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    Array.isArray(candidate.games) &&
+    Array.isArray(candidate.teams) &&
+    Array.isArray(candidate.players)
+  );
+}
+
+export const replicaOptionsSchema = z
+  .strictObject({
+    /** A skeleton already loaded (tests share one); otherwise one is loaded from `dataDir`. */
+    skeleton: z
+      .custom<Skeleton>(isSkeleton, { message: 'expected a skeleton from loadSkeleton()' })
+      .optional(),
+    /** Real data folder; without it and without `skeleton`, the season is synthetic. */
+    dataDir: z.string().min(1).optional(),
+    /** Seeds generated rows (and the synthetic season). */
+    seed: z.number().int().default(1),
+    syntheticGames: z.number().int().positive().optional(),
+    host: z.string().min(1).default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(0),
+    /** When set, X-NBA-Api-Key must equal it; when unset, any non-empty key is accepted. */
+    apiKey: z.string().min(1).optional(),
+    /** Longest request target (path + query, percent-decoded) before 414. */
+    maxUrlLength: z.number().int().positive().default(3500),
+    hardCap: z.number().int().positive().default(10000),
+    /** Cap per endpoint key when MaxRowsReturned is omitted (event/player: 10000 unless set here). */
+    defaultCaps: z.record(endpointKey(false), z.number().int().positive()).default({}),
+    rateLimit: z
+      .strictObject({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
+      .nullable()
+      .default(null),
+    latency: z
+      .strictObject({ baseMs: z.number().min(0).default(0), perRowUs: z.number().min(0).default(0) })
+      .default({ baseMs: 0, perRowUs: 0 }),
+    faults: z.record(endpointKey(true), faultConfigSchema).default({}),
+    fixturesDir: z.string().min(1).optional(),
+  })
+  .refine((options) => Object.values(options.defaultCaps).every((cap) => cap <= options.hardCap), {
+    message: 'a default cap is above hardCap',
+    path: ['defaultCaps'],
+  });
+
+export type ReplicaOptions = z.input<typeof replicaOptionsSchema>;
+export type ResolvedReplicaOptions = z.output<typeof replicaOptionsSchema>;
+
+export function resolveReplicaOptions(options: ReplicaOptions): ResolvedReplicaOptions {
+  const result = replicaOptionsSchema.safeParse(options);
+  if (!result.success) throw new Error(`invalid replica options:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}

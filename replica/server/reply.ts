@@ -1,0 +1,35 @@
+// What an endpoint answers, as a value: status, body text, extra headers and the rows it carries.
+// Endpoints build replies; only the server writes them to a socket.
+
+export interface Reply {
+  status: number;
+  body: string;
+  /** Rows in the body (for the latency model and the stats). */
+  rows: number;
+  headers?: Record<string, string>;
+}
+
+export type FieldErrors = Record<string, string[]>;
+
+export function jsonReply(
+  status: number,
+  payload: unknown,
+  rows = 0,
+  headers?: Record<string, string>,
+): Reply {
+  return headers
+    ? { status, body: JSON.stringify(payload), rows, headers }
+    : { status, body: JSON.stringify(payload), rows };
+}
+
+/** Error bodies follow the Query Tool's `{"errors":{"Param":["message"]}}` shape. */
+export function errorReply(status: number, errors: FieldErrors, headers?: Record<string, string>): Reply {
+  return jsonReply(status, { errors }, 0, headers);
+}
+
+/** Adds a message under `field`, keeping earlier ones (a parameter can be wrong in several ways). */
+export function addError(errors: FieldErrors, field: string, message: string): void {
+  const messages = errors[field] ?? [];
+  messages.push(message);
+  errors[field] = messages;
+}

@@ -1,0 +1,122 @@
+// The parse stage of the generic stream on crafted rows: identity checks, schema failures and
+// empty games, without HTTP or a database.
+import test from 'ava';
+import pino from 'pino';
+import type { GameId } from '../../src/gameId.ts';
+import type { QueryToolResponse } from '../../src/sources/queryTool.ts';
+import { parseBatch } from '../../src/streams/queryToolStream.ts';
+import { shotChart } from '../../src/streams/shotChart.ts';
+import { emptyDatasetTelemetry } from '../../src/streams/telemetry.ts';
+
+const A = '0022500001' as GameId;
+const B = '0022500002' as GameId;
+
+function shot(gameId: unknown, eventNumber: string, extra: Record<string, unknown> = {}) {
+  return {
+    gameId,
+    eventNumber,
+    playerId: 1628378,
+    teamId: 1610612739,
+    period: 1,
+    gameClock: 600.5,
+    x: 10,
+    y: 80,
+    gameDate: '2025-10-22',
+    stats: { FGM: 1, FG3: 0, FG_LAYUP: 1, AST_BY_PLAYER_ID: 0, AST_BY_PLAYER_NAME: '' },
+    ...extra,
+  };
+}
+
+function responses(fieldGoals: unknown[], tracking: unknown[] = []): QueryToolResponse[] {
+  const [fg, ts] = shotChart.calls;
+  if (!fg || !ts) throw new Error('shot chart has two calls');
+  return [
+    { call: fg, rows: fieldGoals, rowsReturned: fieldGoals.length },
+    { call: ts, rows: tracking, rowsReturned: tracking.length },
+  ];
+}
+
+function parse(batch: GameId[], fetched: QueryToolResponse[]) {
+  const telemetry = emptyDatasetTelemetry('shot_chart');
+  const result = parseBatch(
+    shotChart,
+    batch,
+    { ok: true, responses: fetched, calls: [] },
+    {
+      runId: 1,
+      mapping: { seasonLabel: '2025-26', seasonType: 'Regular Season' },
+      telemetry,
+      logger: pino({ level: 'silent' }),
+    },
+  );
+  return { ...result, telemetry };
+}
+
+test('rows of a game that was not requested are dropped, counted and quarantined', (t) => {
+  const { rows, loadedGames, quarantine, telemetry } = parse(
+    [A],
+    responses([shot(A, '1'), shot(B, '2'), shot(B, '3')]),
+  );
+  t.is(rows.length, 1);
+  t.deepEqual(loadedGames, [A]);
+  t.is(telemetry.droppedUnrequested, 2);
+  t.deepEqual(
+    quarantine.map((entry) => [entry.reason, entry.gameId, entry.detail]),
+    [['unrequested_game', B, '2 row(s): FieldGoals: a row of a game that was not requested']],
+  );
+});
+
+test('a game id sent as a number is a schema failure that fails that game only', (t) => {
+  const { loadedGames, coverage, quarantine } = parse([A, B], responses([shot(22500001, '1'), shot(B, '1')]));
+  t.deepEqual(loadedGames, [B]);
+  // 22500001 lost its leading zeros: it names no requested game, so A comes back with no rows.
+  t.deepEqual(
+    coverage.map((row) => [row.gameId, row.status, row.reason]),
+    [
+      [A, 'failed', 'no_rows_for_final_game'],
+      [B, 'complete', null],
+    ],
+  );
+  t.deepEqual(quarantine.map((entry) => entry.reason).sort(), ['no_rows_for_final_game', 'schema_mismatch']);
+});
+
+test('an invalid row fails its game: nothing of it is stored as complete', (t) => {
+  const bad = shot(A, '2', { period: 0 });
+  const { loadedGames, coverage, rows } = parse([A, B], responses([shot(A, '1'), bad, shot(B, '1')]));
+  t.deepEqual(loadedGames, [B]);
+  t.is(rows.length, 1);
+  t.deepEqual(coverage.find((row) => row.gameId === A)?.status, 'failed');
+  t.deepEqual(coverage.find((row) => row.gameId === A)?.reason, 'schema_mismatch');
+});
+
+test('tracking flags join on (gameId, eventNumber); a shot without tracking keeps NULL flags', (t) => {
+  const tracking = [{ gameId: A, eventNumber: '1', stats: { SHOT_PULL_UP: 1, SHOT_LOB: 0 } }];
+  const { rows } = parse([A], responses([shot(A, '1'), shot(A, '2')], tracking));
+  const columns = shotChart.table.columns.map((column) => column.name);
+  const pullUp = columns.indexOf('tracking_shot_pull_up');
+  const lob = columns.indexOf('tracking_shot_lob');
+  const screens = columns.indexOf('tracking_shot_after_screens');
+  t.deepEqual([rows[0]?.[pullUp], rows[0]?.[lob], rows[0]?.[screens]], [true, false, null]);
+  t.deepEqual([rows[1]?.[pullUp], rows[1]?.[lob]], [null, null]);
+});
+
+test('teamId 0 and an assist by player 0 become NULL; the first shot-type flag wins', (t) => {
+  const row = shot(A, '7', { teamId: 0 });
+  row.stats = {
+    FGM: 1,
+    FG3: 0,
+    FG_DUNK: 1,
+    FG_LAYUP: 1,
+    AST_BY_PLAYER_ID: 0,
+    AST_BY_PLAYER_NAME: '0',
+  } as never;
+  const { rows } = parse([A], responses([row]));
+  const columns = shotChart.table.columns.map((column) => column.name);
+  const value = (name: string) => rows[0]?.[columns.indexOf(name)];
+  t.is(value('team_id'), null);
+  t.is(value('assisted_by_id'), null);
+  t.is(value('assisted_by_name'), null);
+  t.is(value('shot_type'), 'dunk');
+  t.is(value('event_number'), 7);
+  t.is(value('season_year'), 2025);
+});
