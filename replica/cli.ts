@@ -156,9 +156,11 @@ function number(
   if (!fits) {
     const kind = rules.integer ? 'a whole number' : 'a number';
     const range =
-      rules.min !== undefined || rules.max !== undefined
-        ? ` in [${rules.min ?? '-∞'}, ${rules.max ?? '∞'}]`
-        : '';
+      rules.above !== undefined
+        ? ` above ${rules.above}`
+        : rules.min !== undefined || rules.max !== undefined
+          ? ` in [${rules.min ?? '-∞'}, ${rules.max ?? '∞'}]`
+          : '';
     throw new UsageError(`${flag} expects ${kind}${range}, got "${text}"`);
   }
   return value;

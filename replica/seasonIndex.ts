@@ -35,20 +35,6 @@ export interface SeasonIndex {
   recordsAfter: ReadonlyMap<string, TeamRecord>;
 }
 
-const SEASON_TYPE_BY_DIGIT: Readonly<Record<string, string>> = {
-  '1': 'Pre Season',
-  '2': 'Regular Season',
-  '3': 'All Star',
-  '4': 'Playoffs',
-  '5': 'PlayIn',
-  '6': 'NBA Cup',
-};
-
-/** The Query Tool's SeasonType name for a game id (third digit), e.g. `Regular Season`. */
-export function seasonTypeOfGame(gameId: string): string {
-  return SEASON_TYPE_BY_DIGIT[gameId.charAt(2)] ?? 'Unknown';
-}
-
 export function indexSeason(skeleton: Skeleton): SeasonIndex {
   const gamesById = new Map(skeleton.games.map((game) => [game.id, game]));
   if (gamesById.size !== skeleton.games.length) throw new Error('the skeleton lists a game id twice');

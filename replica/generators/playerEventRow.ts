@@ -1,7 +1,8 @@
 // The identity part of a Query Tool player event row (`/event/player`): who, for which team, in
 // which game, plus where and when the event happened. Every event type shares it; only `stats` differs.
+
+import { type GameId, seasonTypeOf } from '../../src/gameId.ts';
 import type { SeasonIndex } from '../seasonIndex.ts';
-import { seasonTypeOfGame } from '../seasonIndex.ts';
 import type { Game, GameSide, Player } from '../skeleton.ts';
 import type { EventSlot } from './gameTimeline.ts';
 import type { CourtPoint } from './shotLocation.ts';
@@ -64,7 +65,7 @@ export function eventIdentity(
     teamName: team?.fullName ?? '',
     teamAbbreviation: team?.abbreviation ?? '',
     seasonYear: season.skeleton.season,
-    seasonType: seasonTypeOfGame(game.id),
+    seasonType: seasonTypeOf(game.id as GameId),
     leagueId: season.skeleton.leagueId,
     gameId: game.id,
     gameDate: game.date,

@@ -1,9 +1,10 @@
 // `/api/querytool/event/player`: player event rows (FieldGoals, TrackingShots) for a comma list of
 // game ids, in the Query Tool envelope. Reproduces upstream's row caps: 400 above the hard cap, and
 // silent truncation at the effective cap (200, the first `cap` rows, meta.rowsReturned == cap).
+
+import { type GameId, seasonTypeOf } from '../../src/gameId.ts';
 import { isPlayerEventType, PLAYER_EVENT_GENERATORS } from '../generators/eventTypes.ts';
 import type { SeasonIndex } from '../seasonIndex.ts';
-import { seasonTypeOfGame } from '../seasonIndex.ts';
 import type { Game } from '../skeleton.ts';
 import { type Endpoint, type EndpointContext, type EndpointRequest, gameIdList } from './endpoint.ts';
 import { EVENT_PLAYER_PATH, keyCandidates, pathKey } from './endpointKeys.ts';
@@ -153,7 +154,7 @@ function isServed(game: Game, query: EventQuery, season: SeasonIndex): boolean {
     game.status === 3 &&
     query.leagueId === season.skeleton.leagueId &&
     query.seasonYear === season.skeleton.season &&
-    query.seasonType === seasonTypeOfGame(game.id)
+    query.seasonType === seasonTypeOf(game.id as GameId)
   );
 }
 

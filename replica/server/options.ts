@@ -25,10 +25,19 @@ const faultConfigSchema = z
     },
   );
 
-const endpointKey = (allowAny: boolean) =>
-  z.string().refine((key) => ENDPOINT_KEYS.includes(key) || (allowAny && key === '*'), {
-    message: `unknown endpoint key; known keys: ${ENDPOINT_KEYS.join(', ')}${allowAny ? ', *' : ''}`,
+/** A record keyed by endpoint key; unknown keys are reported by name with the list of known ones. */
+function byEndpointKey<Value extends z.ZodType>(value: Value, allowAny: boolean) {
+  return z.record(z.string(), value).superRefine((record, context) => {
+    for (const key of Object.keys(record)) {
+      if (ENDPOINT_KEYS.includes(key) || (allowAny && key === '*')) continue;
+      context.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `unknown endpoint key "${key}"; known keys: ${ENDPOINT_KEYS.join(', ')}${allowAny ? ', *' : ''}`,
+      });
+    }
   });
+}
 
 function isSkeleton(value: unknown): value is Skeleton {
   const candidate = value as Partial<Skeleton> | null;
@@ -60,7 +69,7 @@ export const replicaOptionsSchema = z
     maxUrlLength: z.number().int().positive().default(3500),
     hardCap: z.number().int().positive().default(10000),
     /** Cap per endpoint key when MaxRowsReturned is omitted (event/player: 10000 unless set here). */
-    defaultCaps: z.record(endpointKey(false), z.number().int().positive()).default({}),
+    defaultCaps: byEndpointKey(z.number().int().positive(), false).default({}),
     rateLimit: z
       .strictObject({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
       .nullable()
@@ -68,7 +77,7 @@ export const replicaOptionsSchema = z
     latency: z
       .strictObject({ baseMs: z.number().min(0).default(0), perRowUs: z.number().min(0).default(0) })
       .default({ baseMs: 0, perRowUs: 0 }),
-    faults: z.record(endpointKey(true), faultConfigSchema).default({}),
+    faults: byEndpointKey(faultConfigSchema, true).default({}),
     fixturesDir: z.string().min(1).optional(),
   })
   .refine((options) => Object.values(options.defaultCaps).every((cap) => cap <= options.hardCap), {

@@ -125,7 +125,9 @@ export function syntheticSkeleton(options: SyntheticOptions): Skeleton {
   const teams = FRANCHISES.map(([city, nickname, abbreviation, state], index) =>
     syntheticTeam(index, city, nickname, abbreviation, state),
   );
-  const games = syntheticGames(random, teams, options.games);
+  const games = syntheticGames(random, teams, options.games).sort(
+    (a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id),
+  );
   const gamesPlayed = new Map<number, number>();
   for (const game of games) {
     for (const side of [game.home, game.away])

@@ -1,0 +1,162 @@
+import test from 'ava';
+import { request } from 'undici';
+import { TokenBucket } from '../../replica/server/tokenBucket.ts';
+import type { Replica } from '../../replica/server.ts';
+import { eventPlayerUrl, getJson, HEADERS, replicaFor, testSkeleton } from './replicaTestKit.ts';
+
+const gameIds = testSkeleton().games.map((game) => game.id);
+
+/** What a client sees: a status, or the error that replaced the response. */
+async function outcome(url: string): Promise<string> {
+  try {
+    const response = await request(url, { headers: HEADERS });
+    const body = await response.body.text();
+    JSON.parse(body);
+    return String(response.statusCode);
+  } catch (error) {
+    return `error:${(error as Error).name}`;
+  }
+}
+
+const batchUrls = (replica: Replica, count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    eventPlayerUrl(replica, 'FieldGoals', gameIds.slice(index, index + 1)),
+  );
+
+test('an empty token bucket answers 429 with Retry-After in whole seconds and a JSON body', async (t) => {
+  const replica = await replicaFor({ rateLimit: { ratePerSecond: 0.5, burst: 2 } });
+  t.teardown(() => replica.close());
+  const url = `${replica.url}/api/stats/team/index?leagueId=00&season=2025-26`;
+  t.is((await getJson(url)).status, 200);
+  t.is((await getJson(url)).status, 200);
+  const limited = await getJson(url);
+  t.is(limited.status, 429);
+  t.is(limited.headers.get('retry-after'), '2');
+  t.deepEqual(limited.body, { errors: { rateLimit: ['rate limit exceeded'] } });
+  t.is(replica.stats().byStatus[429], 1);
+});
+
+test('the token bucket refills at its rate and never beyond its burst', (t) => {
+  let now = 0;
+  const bucket = new TokenBucket(2, 3, () => now);
+  t.deepEqual([bucket.take(), bucket.take(), bucket.take()], Array(3).fill({ admitted: true }));
+  t.deepEqual(bucket.take(), { admitted: false, retryAfterSeconds: 1 });
+  now += 500;
+  t.deepEqual(bucket.take(), { admitted: true });
+  now += 60_000;
+  t.deepEqual(
+    [bucket.take(), bucket.take(), bucket.take(), bucket.take()],
+    [{ admitted: true }, { admitted: true }, { admitted: true }, { admitted: false, retryAfterSeconds: 1 }],
+  );
+});
+
+test('faults are deterministic: the same seed gives the same faults, whatever the request order', async (t) => {
+  const faults = {
+    'querytool-event-player': { rates: { '500': 0.2, '503': 0.1, '504': 0.1, '429': 0.1 }, seed: 42 },
+  } as const;
+  const first = await replicaFor({ faults });
+  const second = await replicaFor({ faults });
+  const otherSeed = await replicaFor({
+    faults: { 'querytool-event-player': { ...faults['querytool-event-player'], seed: 43 } },
+  });
+  t.teardown(() => Promise.all([first.close(), second.close(), otherSeed.close()]));
+  const paths = batchUrls(first, 30).map((url) => url.slice(first.url.length));
+  const inOrder = await Promise.all(paths.map((path) => outcome(first.url + path)));
+  const reversed = (
+    await Promise.all([...paths].reverse().map((path) => outcome(second.url + path)))
+  ).reverse();
+  t.deepEqual(reversed, inOrder);
+  t.true(inOrder.some((status) => status !== '200'));
+  t.true(inOrder.some((status) => status === '200'));
+  t.notDeepEqual(await Promise.all(paths.map((path) => outcome(otherSeed.url + path))), inOrder);
+  const injected = first.stats().faults;
+  t.is(
+    Object.values(injected).reduce((sum, count) => sum + count, 0),
+    inOrder.filter((status) => status !== '200').length,
+  );
+});
+
+test('a retried URL draws again: attempts of the same request recover, in the same sequence every run', async (t) => {
+  const faults = { '*': { rates: { '500': 0.5, '429': 0.2 }, seed: 7, retryAfterSeconds: 3 } } as const;
+  const attempts = async (url: string) => {
+    const seen: string[] = [];
+    for (let attempt = 0; attempt < 30 && seen.at(-1) !== '200'; attempt++) seen.push(await outcome(url));
+    return seen;
+  };
+  const first = await replicaFor({ faults });
+  const second = await replicaFor({ faults });
+  t.teardown(() => Promise.all([first.close(), second.close()]));
+  for (const url of batchUrls(first, 8)) {
+    const path = url.slice(first.url.length);
+    const sequence = await attempts(first.url + path);
+    t.is(sequence.at(-1), '200');
+    t.deepEqual(await attempts(second.url + path), sequence);
+  }
+  const injected429 = await replicaFor({
+    faults: { '*': { rates: { '429': 1 }, seed: 1, retryAfterSeconds: 3 } },
+  });
+  t.teardown(() => injected429.close());
+  const limited = await getJson(`${injected429.url}/api/schedule/full?leagueId=00&season=2025-26`);
+  t.is(limited.status, 429);
+  t.is(limited.headers.get('retry-after'), '3');
+});
+
+test('a reset fault drops the connection without a response', async (t) => {
+  const replica = await replicaFor({
+    faults: { 'querytool-event-player-FieldGoals': { rates: { reset: 1 } } },
+  });
+  t.teardown(() => replica.close());
+  const [url = ''] = batchUrls(replica, 1);
+  const error = await t.throwsAsync(request(url, { headers: HEADERS }));
+  t.regex(error?.message ?? '', /other side closed|socket/i);
+  t.is(await outcome(url.replace('FieldGoals', 'TrackingShots')), '200');
+  t.deepEqual(replica.stats().faults, { reset: 1 });
+});
+
+test('a truncatedBody fault sends status and headers, then cuts the body short', async (t) => {
+  const replica = await replicaFor({ faults: { 'querytool-event-player': { rates: { truncatedBody: 1 } } } });
+  t.teardown(() => replica.close());
+  const [url = ''] = batchUrls(replica, 1);
+  const response = await request(url, { headers: HEADERS });
+  t.is(response.statusCode, 200);
+  const announced = Number(response.headers['content-length']);
+  t.true(announced > 1000);
+  await t.throwsAsync(response.body.text());
+  t.deepEqual(replica.stats().faults, { truncatedBody: 1 });
+});
+
+test('a hang fault never answers, and closing the replica releases the request', async (t) => {
+  const replica = await replicaFor({ faults: { 'stats-team-index': { rates: { hang: 1 } } } });
+  const url = `${replica.url}/api/stats/team/index?leagueId=00&season=2025-26`;
+  const gaveUp = await fetch(url, { headers: HEADERS, signal: AbortSignal.timeout(300) }).then(
+    () => 'answered',
+    (error: Error) => error.name,
+  );
+  t.is(gaveUp, 'TimeoutError');
+  const pending = request(url, { headers: HEADERS });
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await replica.close();
+  await t.throwsAsync(pending);
+});
+
+test('fault options are validated with messages that name the problem', async (t) => {
+  await t.throwsAsync(replicaFor({ faults: { 'querytool-event-player-Nope': { rates: { '500': 0.1 } } } }), {
+    message: /unknown endpoint key/,
+  });
+  await t.throwsAsync(replicaFor({ faults: { '*': { rates: { '500': 0.7, reset: 0.5 } } } }), {
+    message: /add up to more than 1/,
+  });
+  await t.throwsAsync(replicaFor({ maxUrlLength: -1 }), { message: /maxUrlLength/ });
+});
+
+test('latency is base ms per call plus µs per row', async (t) => {
+  const replica = await replicaFor({ latency: { baseMs: 40, perRowUs: 20 } });
+  t.teardown(() => replica.close());
+  const url = eventPlayerUrl(replica, 'FieldGoals', gameIds.slice(0, 20));
+  await getJson(url); // warm the generator so the second call measures the latency model
+  const started = performance.now();
+  const { body } = await getJson<{ meta: { rowsReturned: number } }>(url);
+  const elapsed = performance.now() - started;
+  const modelled = 40 + (body.meta.rowsReturned * 20) / 1000;
+  t.true(elapsed >= modelled - 1, `${elapsed} ms for a modelled ${modelled} ms`);
+});

@@ -1,0 +1,81 @@
+// Shared by the replica tests: the season under test (real when the shared data folder exists,
+// synthetic otherwise — the same assertions run on both), and Query Tool URLs as a client builds them.
+
+import type { ExecutionContext } from 'ava';
+import type { ReplicaOptions } from '../../replica/server/options.ts';
+import { type Replica, startReplica } from '../../replica/server.ts';
+import { defaultDataDir, loadSkeleton, type Skeleton } from '../../replica/skeleton.ts';
+
+export const API_KEY = 'test-key';
+export const HEADERS = { 'x-nba-api-key': API_KEY } as const;
+
+/** REPLICA_TEST_SYNTHETIC=1 runs the suite as on a machine without the shared data folder. */
+export const FORCED_SYNTHETIC = process.env.REPLICA_TEST_SYNTHETIC === '1';
+
+let cached: Skeleton | undefined;
+
+/** The season every replica test runs on, loaded once per test file. */
+export function testSkeleton(): Skeleton {
+  cached ??= loadSkeleton({ dataDir: FORCED_SYNTHETIC ? undefined : defaultDataDir() });
+  return cached;
+}
+
+export function replicaFor(options: Omit<ReplicaOptions, 'skeleton'> = {}): Promise<Replica> {
+  return startReplica({ skeleton: testSkeleton(), ...options });
+}
+
+/** The shot-chart parameters the product sends (previous-implementation.md Q9), for these games. */
+export function eventPlayerUrl(
+  replica: Replica,
+  eventType: string,
+  gameIds: readonly string[],
+  extra: Record<string, string> = {},
+): string {
+  // URLSearchParams writes the commas of the GameId list as %2C, as most HTTP clients do.
+  const params = new URLSearchParams({
+    LeagueId: '00',
+    SeasonYear: '2025-26',
+    SeasonType: 'Regular Season',
+    PerMode: 'Totals',
+    SumScope: 'Event',
+    Grouping: 'None',
+    TeamGrouping: 'Y',
+    EventType: eventType,
+    MaxRowsReturned: '10000',
+    ...extra,
+  });
+  if (gameIds.length > 0 && !('GameId' in extra)) params.set('GameId', gameIds.join(','));
+  for (const [name, value] of Object.entries(extra)) if (value === '') params.delete(name);
+  return `${replica.url}/api/querytool/event/player?${params}`;
+}
+
+/** GET with the test key (or the given headers): status, headers and the parsed JSON body. */
+export async function getJson<T = unknown>(url: string, headers: Record<string, string> = HEADERS) {
+  const response = await fetch(url, { headers });
+  return { status: response.status, headers: response.headers, body: (await response.json()) as T };
+}
+
+/** `count` well-formed regular-season ids the season does not have (they add no rows). */
+export function unknownGameIds(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => `00225${String(90000 + index).padStart(5, '0')}`);
+}
+
+/** Rows as served (through JSON) equal the expected ones; a mismatch names the first differing row.
+ * Comparing JSON text keeps 10,000-row checks fast, where a deep diff would take seconds. */
+export function assertSameRows(
+  t: ExecutionContext,
+  actual: readonly unknown[],
+  expected: readonly unknown[],
+): void {
+  const expectedJson = expected.map((row) => JSON.stringify(row));
+  const actualJson = actual.map((row) => JSON.stringify(row));
+  const first = expectedJson.findIndex((row, index) => row !== actualJson[index]);
+  if (first >= 0 || actualJson.length !== expectedJson.length) {
+    t.deepEqual(
+      { rows: actual.length, first, row: actual[first] },
+      { rows: expected.length, first, row: expected[first] },
+    );
+  } else {
+    t.pass();
+  }
+}
