@@ -16,7 +16,7 @@ Options:
   --data DIR                 real data folder (default: ../shared/data/real beside the repository,
                              when it exists)
   --synthetic                use a seeded synthetic season even when real data exists
-  --synthetic-games N        games in the synthetic season (default 240)
+  --synthetic-games N        games in the synthetic season (default 1230)
   --seed N                   seed of the generated rows and the synthetic season (default 1)
   --host HOST                address to listen on (default 127.0.0.1)
   --port N                   port to listen on; 0 picks a free one (default 0)

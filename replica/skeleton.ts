@@ -13,7 +13,7 @@ export interface SkeletonOptions {
   dataDir?: string;
   /** Seed of the synthetic season (ignored for the real one). Default 1. */
   seed?: number;
-  /** Games in the synthetic season. Default 240. */
+  /** Games in the synthetic season. Default 1230, a full regular season. */
   syntheticGames?: number;
 }
 
@@ -28,7 +28,7 @@ export function loadSkeleton(options: SkeletonOptions = {}): Skeleton {
     if (!existsSync(options.dataDir)) throw new Error(`data directory ${options.dataDir} does not exist`);
     return loadRealSkeleton(options.dataDir);
   }
-  const games = options.syntheticGames ?? 240;
+  const games = options.syntheticGames ?? 1230;
   if (!Number.isInteger(games) || games < 1)
     throw new Error(`syntheticGames must be a positive integer, got ${games}`);
   return syntheticSkeleton({ seed: options.seed ?? 1, games });

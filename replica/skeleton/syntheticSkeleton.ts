@@ -159,6 +159,9 @@ function syntheticTeam(
   };
 }
 
+const CUP_FIRST_NUMBER = 1201;
+const CUP_GAMES = 30;
+
 function syntheticGames(random: SeededRandom, teams: Team[], total: number): Game[] {
   const schedule: Array<{ date: string; homeId: number; awayId: number }> = [];
   for (let day = 0; schedule.length < total; day++) {
@@ -169,13 +172,19 @@ function syntheticGames(random: SeededRandom, teams: Team[], total: number): Gam
       schedule.push({ date, homeId: order[2 * pair] as number, awayId: order[2 * pair + 1] as number });
     }
   }
-  // Mirror the real season's NBA Cup quirk: a block of mid-season games numbered 00225012xx.
-  const cupStart = total >= 60 ? Math.floor(total * 0.4) : total;
-  const cupEnd = Math.min(total, cupStart + 10);
+  // Mirror the real season's NBA Cup quirk: 30 mid-season games numbered 0022501201-0022501230,
+  // out of date order; the other games are numbered from 1 and skip that block.
+  const cupStart = total >= 60 ? Math.floor(total * 0.2) : total;
+  const cupEnd = Math.min(total, cupStart + CUP_GAMES);
   let regularNumber = 0;
-  let cupNumber = 1200;
+  let cupNumber = CUP_FIRST_NUMBER - 1;
+  const nextRegular = () => {
+    regularNumber += 1;
+    if (regularNumber === CUP_FIRST_NUMBER) regularNumber += CUP_GAMES;
+    return regularNumber;
+  };
   return schedule.map(({ date, homeId, awayId }, index) => {
-    const number = index >= cupStart && index < cupEnd ? ++cupNumber : ++regularNumber;
+    const number = index >= cupStart && index < cupEnd ? ++cupNumber : nextRegular();
     const periods = random.chance(0.06) ? (random.chance(0.15) ? 6 : 5) : 4;
     const minutes = 240 + 25 * (periods - 4);
     const home = syntheticSide(random, homeId, minutes);

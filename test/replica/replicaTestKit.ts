@@ -4,21 +4,12 @@
 import type { ExecutionContext } from 'ava';
 import type { ReplicaOptions } from '../../replica/server/options.ts';
 import { type Replica, startReplica } from '../../replica/server.ts';
-import { defaultDataDir, loadSkeleton, type Skeleton } from '../../replica/skeleton.ts';
+import { testSkeleton } from '../support/season.ts';
 
 export const API_KEY = 'test-key';
 export const HEADERS = { 'x-nba-api-key': API_KEY } as const;
 
-/** REPLICA_TEST_SYNTHETIC=1 runs the suite as on a machine without the shared data folder. */
-export const FORCED_SYNTHETIC = process.env.REPLICA_TEST_SYNTHETIC === '1';
-
-let cached: Skeleton | undefined;
-
-/** The season every replica test runs on, loaded once per test file. */
-export function testSkeleton(): Skeleton {
-  cached ??= loadSkeleton({ dataDir: FORCED_SYNTHETIC ? undefined : defaultDataDir() });
-  return cached;
-}
+export { FORCED_SYNTHETIC, testSkeleton } from '../support/season.ts';
 
 export function replicaFor(options: Omit<ReplicaOptions, 'skeleton'> = {}): Promise<Replica> {
   return startReplica({ skeleton: testSkeleton(), ...options });

@@ -3,20 +3,14 @@
 import type pg from 'pg';
 import pino from 'pino';
 import { type Replica, type ReplicaOptions, startReplica } from '../../replica/server.ts';
-import { defaultDataDir, loadSkeleton, type Skeleton } from '../../replica/skeleton.ts';
 import { callPolicy, RETRY_POLICY } from '../../src/main.ts';
 import { HttpClient } from '../../src/sources/httpClient.ts';
 import type { RetryPolicy } from '../../src/sources/upstreamCall.ts';
 import { type BackfillOptions, type BackfillSummary, backfill } from '../../src/streams/backfill.ts';
 import { shotChart } from '../../src/streams/shotChart.ts';
+import { testSkeleton } from './season.ts';
 
-let cached: Skeleton | undefined;
-
-/** The season every pipeline test runs on: real 2025-26 in CI, the synthetic one on a bare clone. */
-export function testSkeleton(): Skeleton {
-  cached ??= loadSkeleton({ dataDir: defaultDataDir() });
-  return cached;
-}
+export { testSkeleton } from './season.ts';
 
 export const TEST_API_KEY = 'test-key-7f3a';
 
