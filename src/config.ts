@@ -9,15 +9,19 @@ export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season
 const seasonLabel = z
   .string()
   .regex(/^\d{4}-\d{2}$/, 'a season is written YYYY-YY, e.g. 2025-26')
-  .refine((label) => (Number(label.slice(0, 4)) + 1) % 100 === Number(label.slice(5)), {
-    message: 'the second year must follow the first, e.g. 2025-26',
-  });
+  .refine(
+    (label) =>
+      !/^\d{4}-\d{2}$/.test(label) || (Number(label.slice(0, 4)) + 1) % 100 === Number(label.slice(5)),
+    {
+      message: 'the second year must follow the first, e.g. 2025-26',
+    },
+  );
 
-const isoDate = z.iso.date('a date is written YYYY-MM-DD');
+const isoDate = z.iso.date('must be a calendar date written YYYY-MM-DD, e.g. 2026-02-21');
 
 const positiveInt = (max: number) =>
   z.coerce
-    .number()
+    .number({ error: 'must be a number' })
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .max(max, `must be at most ${max}`);
@@ -48,17 +52,17 @@ export const backfillFlagsSchema = z
     'batch-size': positiveInt(300).optional(),
     concurrency: positiveInt(16).default(2),
     'max-rows': positiveInt(10_000).default(10_000),
-    rate: z.coerce.number().positive('must be above 0').default(10),
+    rate: z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(10),
     burst: positiveInt(1000).default(5),
     'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
     'log-file': z.string().min(1).optional(),
   })
   .refine((flags) => !(flags.since && flags.until && flags.since > flags.until), {
-    message: '--since must not be after --until',
+    message: 'must not be after --until',
     path: ['since'],
   })
   .refine((flags) => !(flags['game-ids'] && (flags.since || flags.until)), {
-    message: '--game-ids cannot be combined with --since/--until',
+    message: 'cannot be combined with --since/--until',
     path: ['game-ids'],
   });
 export type BackfillFlags = z.output<typeof backfillFlagsSchema>;

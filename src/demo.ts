@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { backfillFlagsSchema, parseFlags, readEnvironment } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { backfillSetup, parseCommandArgs, runBackfill } from './main.ts';
+import { coverageSummary } from './sinks/coverage.ts';
 import { openDatabase } from './sinks/database.ts';
 import { formatSummary } from './summary.ts';
 
@@ -14,7 +15,8 @@ const DEMO_USAGE = `Usage: npm run demo  (nba-ingest demo [--synthetic])
 Starts an embedded PostgreSQL (in $NBA_INGEST_DATA_DIR/demo, default ./.nba-ingest/demo; DATABASE_URL is
 ignored so the demo never touches your data), starts the NBA API replica with a latency and rate-limit
 model, backfills the 2025-26 shot chart from scratch, runs the backfill again (covered games cost no
-calls), and checks every game's rows against the season's real box totals.
+calls), and checks every game's rows against the season's box totals. The season is the real one from
+../shared/data/real when that folder exists, a seeded synthetic full season otherwise.
 
   --synthetic   use the seeded synthetic season even when ../shared/data/real exists
   -h, --help    show this help`;
@@ -85,28 +87,35 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
         Number(got.fg3m) !== expected.fg3m
       );
     });
-    const coverage = await db.pool.query<{ complete: string }>(
-      `SELECT count(*) AS complete FROM nba_ingest.coverage WHERE dataset = 'shot_chart' AND status = 'complete'`,
+    const coverage = await coverageSummary(
+      db.pool,
+      'shot_chart',
+      skeleton.games.map((game) => game.id),
     );
     const shotRows = rows.reduce((sum, row) => sum + Number(row.fga), 0);
     const fieldGoalCalls = first.datasets[0]?.callsByMeasure.FieldGoals ?? 0;
     const floor = Math.ceil(totals.fga / 9_899);
     out('\n== check against the season');
     out(
-      `shot rows ${shotRows} (season FGA ${totals.fga}); games with complete coverage ${coverage.rows[0]?.complete} of ${totals.games}`,
+      `shot rows ${shotRows} (season FGA ${totals.fga}); games with complete coverage ${coverage.complete} of ${totals.games}`,
     );
     out(
       `game × team totals (FGA, FGM, FG3A, FG3M) matching the box scores: ${totals.byGameTeam.length - mismatches.length} of ${totals.byGameTeam.length}`,
     );
     out(
-      `FieldGoals calls ${fieldGoalCalls} vs floor ⌈${totals.fga} / 9,899⌉ = ${floor}; second run calls: ${second.calls}`,
+      `FieldGoals calls ${fieldGoalCalls} vs floor ⌈${totals.fga} / 9,899⌉ = ${floor}; second run shot-chart calls: ${second.datasets[0]?.calls ?? 0}`,
     );
     const rssMb = process.resourceUsage().maxRSS / 1024;
     out(
-      `demo wall time ${((performance.now() - started) / 1000).toFixed(1)} s, peak RSS ${rssMb.toFixed(0)} MB`,
+      `demo wall time ${((performance.now() - started) / 1000).toFixed(1)} s (after start-up), ` +
+        `peak RSS ${rssMb.toFixed(0)} MB (this process: the pipeline and the in-process replica)`,
     );
     const ok =
-      mismatches.length === 0 && shotRows === totals.fga && second.calls === 0 && first.exitCode === EXIT.ok;
+      mismatches.length === 0 &&
+      shotRows === totals.fga &&
+      coverage.complete === totals.games &&
+      second.datasets[0]?.calls === 0 &&
+      first.exitCode === EXIT.ok;
     if (!ok)
       throw new ExitError(EXIT.dataError, 'the demo finished but the loaded data does not match the season');
     return EXIT.ok;

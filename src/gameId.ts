@@ -34,12 +34,6 @@ export function gameIdProblem(value: string): string | undefined {
   return undefined;
 }
 
-export function parseGameId(value: string): GameId {
-  const problem = gameIdProblem(value);
-  if (problem) throw new Error(problem);
-  return value as GameId;
-}
-
 /** The season type a game id encodes, e.g. `Regular Season` for 0022500001. */
 export function seasonTypeOf(id: GameId): string {
   return SEASON_TYPE_BY_DIGIT[id.charAt(2)] ?? 'Unknown';

@@ -1,6 +1,9 @@
 // The process logger: pino JSON lines on stderr (or a file), with secrets redacted by path and
 // URLs scrubbed of credentials, configured once at start.
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { EXIT, ExitError } from './exitCodes.ts';
 
 export interface LoggerOptions {
   readonly level: string;
@@ -23,6 +26,7 @@ const REDACT_PATHS = [
 ];
 
 export function createLogger(options: LoggerOptions): Logger {
+  if (options.file) checkLogFile(options.file);
   const destination = options.file
     ? pino.destination({ dest: options.file, mkdir: true, sync: false })
     : pino.destination(2);
@@ -35,4 +39,15 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+}
+
+/** Fails at start, with the flag's name, rather than as an unhandled stream error mid-run. */
+export function checkLogFile(file: string): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    closeSync(openSync(file, 'a'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ExitError(EXIT.usage, `--log-file: cannot write ${file} (${reason})`);
+  }
 }

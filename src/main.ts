@@ -1,5 +1,6 @@
 // The CLI: parses arguments, builds the configuration and the stream graph's dependencies,
 // runs a command, and turns its result into an exit code (SPEC §5).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
@@ -12,7 +13,7 @@ import {
 } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
 import type { GameId } from './gameId.ts';
-import { createLogger } from './logger.ts';
+import { checkLogFile, createLogger } from './logger.ts';
 import { TokenBucket } from './operators/tokenBucket.ts';
 import { type Database, DatabaseError, openDatabase } from './sinks/database.ts';
 import { migrate } from './sinks/migrate.ts';
@@ -31,9 +32,9 @@ Commands:
   backfill   load a season (or dates, or game ids) into the database, skipping covered games
   migrate    apply the SQL migrations in sql/ and exit
   replica    start the local replica of the NBA API (for tests, the demo and benchmarks)
-  demo       embedded Postgres + the replica + a real 2025-26 shot-chart backfill + a summary
+  demo       embedded Postgres + the replica + a 2025-26 shot-chart backfill + a summary
 
-Run "nba-ingest <command> --help" for a command's options.
+Run "nba-ingest <command> --help" for a command's options, "nba-ingest --version" for the version.
 
 Environment:
   DATABASE_URL          postgres://… to load into; without it an embedded PostgreSQL is started
@@ -61,10 +62,11 @@ Selection:
 
 Behaviour:
   --dry-run                 fetch and check everything, write no data (the schema is still migrated)
-  --batch-size N            games per Query Tool call (default: the dataset's, 50 for shot_chart)
-  --concurrency N           batches in flight at once (default 2)
+  --batch-size N            games per Query Tool call, 1-300 (default: the dataset's, 50 for shot_chart)
+  --concurrency N           batches in flight at once, 1-16 (default 2)
   --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)
-  --rate N, --burst N       client-side rate limit shared by every call to the host (default 10/s, burst 5)
+  --rate N, --burst N       client-side rate limit shared by every call to the host: calls per second
+                            and burst 1-1000 (default 10/s, burst 5)
 
 Output:
   --json                    print the summary as JSON on stdout
@@ -89,6 +91,9 @@ export async function main(argv: readonly string[]): Promise<number> {
         const { demoCommand } = await import('./demo.ts');
         return await demoCommand(rest);
       }
+      case '--version':
+        process.stdout.write(`nba-ingest ${version()}\n`);
+        return EXIT.ok;
       case undefined:
       case '-h':
       case '--help':
@@ -102,6 +107,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     return reportFailure(error);
   }
+}
+
+function version(): string {
+  const manifest = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(manifest) as { version: string }).version;
 }
 
 /** One clear line for expected failures; a stack trace only for bugs. */
@@ -182,6 +192,7 @@ export function backfillSetup(
     );
   }
   const gameIds = flags['game-ids'] ? parseGameIdList(flags['game-ids']) : undefined;
+  if (flags['log-file']) checkLogFile(flags['log-file']);
   return { flags, datasets, gameIds, ...api };
 }
 

@@ -6,14 +6,14 @@ const number = new Intl.NumberFormat('en-US');
 export function formatSummary(summary: BackfillSummary): string {
   const lines = [
     `${summary.dryRun ? 'dry run' : `run ${summary.runId}`} · ${summary.season} ${summary.seasonType} · ${summary.outcome} (exit ${summary.exitCode})`,
-    `final games in schedule: ${number.format(summary.finalGames)}${summary.notFinalGames ? ` (${summary.notFinalGames} not final yet)` : ''}`,
+    `final games selected: ${number.format(summary.finalGames)}${summary.notFinalGames ? ` (${summary.notFinalGames} more not final yet)` : ''}`,
   ];
   for (const d of summary.datasets) {
     const measures = Object.entries(d.callsByMeasure)
       .map(([measure, count]) => `${measure} ${count}`)
       .join(', ');
     lines.push(
-      `${d.dataset}: ${number.format(d.gamesLoaded)} games loaded, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed`,
+      `${d.dataset}: ${number.format(d.gamesLoaded)} games ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed`,
       `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
       `  calls ${d.calls}${measures ? ` (${measures})` : ''}, splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );
@@ -29,8 +29,8 @@ export function formatSummary(summary: BackfillSummary): string {
     .map(([stage, ms]) => `${stage} ${number.format(ms)} ms`)
     .join(', ');
   lines.push(
-    `${summary.calls} upstream calls, ${number.format(summary.rows)} rows in ${summary.seconds.toFixed(1)} s (${number.format(summary.rowsPerSecond)} rows/s)`,
-    `stages: ${stages}`,
+    `${summary.calls} upstream calls (${summary.referenceCalls} for teams, players and schedule), ${number.format(summary.rows)} rows in ${summary.seconds.toFixed(1)} s (${number.format(summary.rowsPerSecond)} rows/s)`,
+    `stage time summed over the batches in flight: ${stages}`,
   );
   return `${lines.join('\n')}\n`;
 }

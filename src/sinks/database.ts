@@ -137,6 +137,10 @@ function connectionError(error: unknown, shown: string): DatabaseError {
     case '53300':
       return say('unavailable', 'the database does not accept connections now');
     default:
+      // pg says this when the server asks for a password and the URL carries none.
+      if (/password must be a string/.test(message ?? '')) {
+        return say('configuration', 'the database asks for a password and DATABASE_URL has none');
+      }
       return say('unavailable', `cannot reach the database: ${message ?? String(error)}`);
   }
 }

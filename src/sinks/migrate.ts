@@ -25,6 +25,8 @@ export const MIGRATIONS_DIRECTORY = fileURLToPath(new URL('../../sql/', import.m
 const MIGRATION_FILE = /^(\d{3})_([a-z0-9_]+)\.sql$/;
 /** Any fixed number does; this one is the table's name through hashtext, written out. */
 const LOCK_KEY = "hashtext('nba_ingest.schema_migrations')";
+/** SQLSTATE 42501: the user lacks a privilege the migration needs (a setup problem, not a bug). */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 const BOOTSTRAP = `
 CREATE SCHEMA IF NOT EXISTS nba_ingest;
@@ -59,6 +61,13 @@ export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Prom
     return names;
   } catch (error) {
     failure = error instanceof Error ? error : new Error(String(error));
+    if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) {
+      throw new DatabaseError(
+        'configuration',
+        `the database user may not create or change the schema: ${failure.message}`,
+        { cause: error },
+      );
+    }
     throw error;
   } finally {
     // A failed client is closed, which also releases the session lock.

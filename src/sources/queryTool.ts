@@ -21,6 +21,11 @@ export interface QueryToolCall {
   /** The EventType or MeasureType, used in logs and the request ledger. */
   readonly measure: string;
   readonly rowsKey: string;
+  /**
+   * Turns an accepted response's rows into what the caller keeps (validated rows, say) as soon as
+   * it arrives, so one call's raw JSON is not held while the batch's next call is fetched.
+   */
+  readonly readRows?: (rows: readonly unknown[]) => readonly unknown[];
 }
 
 export interface QueryToolResponse {
@@ -126,12 +131,12 @@ export class QueryToolSource {
       MaxRowsReturned: String(maxRowsReturned),
     };
     const read = (response: HttpResponse): ReadResult<QueryToolResponse> => {
-      const value = readEnvelope(call, response);
-      return {
-        value,
-        rowsReturned: value.rowsReturned,
-        truncated: this.isTruncated(Math.max(value.rowsReturned, value.rows.length)),
-      };
+      const envelope = readEnvelope(call, response);
+      const truncated = this.isTruncated(Math.max(envelope.rowsReturned, envelope.rows.length));
+      // A truncated answer is thrown away whole: no point in reading its rows.
+      const value =
+        call.readRows && !truncated ? { ...envelope, rows: call.readRows(envelope.rows) } : envelope;
+      return { value, rowsReturned: envelope.rowsReturned, truncated };
     };
     const request = {
       path: call.path,

@@ -83,6 +83,9 @@ export interface BackfillSummary {
   readonly finalGames: number;
   readonly notFinalGames: number;
   readonly datasets: readonly DatasetSummary[];
+  /** Team index, player index and schedule: made by every run, also when every game is covered. */
+  readonly referenceCalls: number;
+  /** Every upstream call of the run, reference calls included. */
   readonly calls: number;
   readonly rows: number;
   readonly seconds: number;
@@ -100,8 +103,8 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
   let selectionMs = 0;
   try {
     const selectionStarted = performance.now();
-    const schedule = await loadReference(options, deps, runId);
-    const selection = selectGames(schedule, options);
+    const reference = await loadReference(options, deps, runId);
+    const selection = selectGames(reference.games, options);
     if (selection.unknown.length > 0) {
       throw new ExitError(
         EXIT.usage,
@@ -175,7 +178,8 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       finalGames: selection.final.length,
       notFinalGames: selection.notFinal.length,
       datasets,
-      calls: datasets.reduce((sum, d) => sum + d.calls, 0),
+      referenceCalls: reference.calls,
+      calls: reference.calls + datasets.reduce((sum, d) => sum + d.calls, 0),
       rows,
       seconds: round(seconds, 3),
       rowsPerSecond: seconds > 0 ? Math.round(rows / seconds) : 0,
@@ -231,7 +235,7 @@ async function loadReference(options: BackfillOptions, deps: BackfillDeps, runId
       await writeBatch(pool, { spec: playersTable, rows: playerRows(players, options.leagueId) });
       await writeBatch(pool, { spec: gamesTable, rows });
     }
-    return games;
+    return { games, calls: records.length };
   } finally {
     if (write)
       await writeRecords(pool, { ledger: records.map((call) => ({ ...call, runId, dataset: 'reference' })) });

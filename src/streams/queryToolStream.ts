@@ -8,9 +8,9 @@ import type { GameId, GameIdBatch } from '../gameId.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
 import type { CoverageRow, LedgerRow, QuarantineRow } from '../sinks/batchWriter.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
-import type { BatchFetch, QueryToolSource } from '../sources/queryTool.ts';
+import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/queryTool.ts';
 import type { CallRecord } from '../sources/upstreamCall.ts';
-import type { GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
+import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
 import { countCalls, type DatasetTelemetry } from './telemetry.ts';
 
 export interface QueryToolStreamContext {
@@ -44,6 +44,7 @@ export function runQueryToolStream(
   /** Checked before each batch starts; false stops taking new batches while those in flight finish. */
   keepGoing: () => boolean = () => true,
 ): Observable<BatchOutcome<GameId, BatchFetch>> {
+  const calls = sourceCalls(dataset);
   const plan = planBatches(games, batchSize);
   context.telemetry.gamesPlanned += games.length;
   context.telemetry.batchesPlanned += plan.length;
@@ -52,7 +53,7 @@ export function runQueryToolStream(
       (batch) =>
         keepGoing()
           ? context.source
-              .batches(dataset.calls, batch)
+              .batches(calls, batch)
               .pipe(
                 concatMap((outcome) => from(handleOutcome(dataset, outcome, context).then(() => outcome))),
               )
@@ -212,26 +213,19 @@ export function parseBatch(
     const call = dataset.calls[index];
     if (!call) throw new Error(`response ${index} has no call in ${dataset.name}`);
     telemetry.rowsFetched += response.rows.length;
-    for (const raw of response.rows) {
-      const claimed = claimedGameId(raw);
-      const parsed = call.rowSchema.safeParse(raw);
-      if (!parsed.success) {
-        const gameId = claimed !== null && requested.has(claimed) ? (claimed as GameId) : null;
+    for (const checked of response.rows as readonly CheckedRow[]) {
+      if ('issue' in checked) {
+        const gameId =
+          checked.claimed !== null && requested.has(checked.claimed) ? (checked.claimed as GameId) : null;
         if (gameId) failed.set(gameId, 'schema_mismatch');
-        const issue = parsed.error.issues[0];
-        note(
-          gameId,
-          'schema_mismatch',
-          `${call.measure}: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
-          raw,
-        );
+        note(gameId, 'schema_mismatch', `${call.measure}: ${checked.issue}`, checked.raw);
         continue;
       }
-      const row = parsed.data;
+      const { row } = checked;
       const byMeasure = parts.get(row.gameId);
       if (!byMeasure) {
         telemetry.droppedUnrequested += 1;
-        note(row.gameId, 'unrequested_game', `${call.measure}: a row of a game that was not requested`, raw);
+        note(row.gameId, 'unrequested_game', `${call.measure}: a row of a game that was not requested`, row);
         continue;
       }
       const list = byMeasure.get(call.measure);
@@ -287,6 +281,36 @@ export function parseBatch(
     );
   }
   return { rows, loadedGames, coverage, quarantine };
+}
+
+/** A response row after validation: the typed row, or the raw row and what is wrong with it. */
+export type CheckedRow =
+  | { readonly row: GameRow }
+  | { readonly raw: unknown; readonly claimed: string | null; readonly issue: string };
+
+const sourceCallsByDataset = new WeakMap<QueryToolDataset, readonly QueryToolCall[]>();
+
+/** The dataset's calls as the source runs them: each response's rows are validated on arrival. */
+export function sourceCalls(dataset: QueryToolDataset): readonly QueryToolCall[] {
+  let calls = sourceCallsByDataset.get(dataset);
+  if (!calls) {
+    calls = dataset.calls.map((call) => ({ ...call, readRows: (rows) => checkRows(call, rows) }));
+    sourceCallsByDataset.set(dataset, calls);
+  }
+  return calls;
+}
+
+function checkRows(call: DatasetCall, rows: readonly unknown[]): CheckedRow[] {
+  return rows.map((raw) => {
+    const parsed = call.rowSchema.safeParse(raw);
+    if (parsed.success) return { row: parsed.data };
+    const issue = parsed.error.issues[0];
+    return {
+      raw,
+      claimed: claimedGameId(raw),
+      issue: `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+    };
+  });
 }
 
 /** The id a raw row claims, before validation: a string, or a number whose leading zeros are lost. */

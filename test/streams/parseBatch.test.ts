@@ -4,7 +4,7 @@ import test from 'ava';
 import pino from 'pino';
 import type { GameId } from '../../src/gameId.ts';
 import type { QueryToolResponse } from '../../src/sources/queryTool.ts';
-import { parseBatch } from '../../src/streams/queryToolStream.ts';
+import { parseBatch, sourceCalls } from '../../src/streams/queryToolStream.ts';
 import { shotChart } from '../../src/streams/shotChart.ts';
 import { emptyDatasetTelemetry } from '../../src/streams/telemetry.ts';
 
@@ -27,12 +27,13 @@ function shot(gameId: unknown, eventNumber: string, extra: Record<string, unknow
   };
 }
 
+/** Responses as the source hands them over: rows already checked by each call's schema. */
 function responses(fieldGoals: unknown[], tracking: unknown[] = []): QueryToolResponse[] {
-  const [fg, ts] = shotChart.calls;
-  if (!fg || !ts) throw new Error('shot chart has two calls');
+  const [fg, ts] = sourceCalls(shotChart);
+  if (!fg?.readRows || !ts?.readRows) throw new Error('shot chart has two calls that check their rows');
   return [
-    { call: fg, rows: fieldGoals, rowsReturned: fieldGoals.length },
-    { call: ts, rows: tracking, rowsReturned: tracking.length },
+    { call: fg, rows: fg.readRows(fieldGoals), rowsReturned: fieldGoals.length },
+    { call: ts, rows: ts.readRows(tracking), rowsReturned: tracking.length },
   ];
 }
 
