@@ -34,7 +34,7 @@ test('an unknown flag, a bad season and a reversed date range are usage errors',
   t.regex(season.stderr, /--season: the second year must follow the first/);
   const dates = cli(['backfill', '--since', '2026-02-01', '--until', '2026-01-01']);
   t.is(dates.status, 64);
-  t.regex(dates.stderr, /--since must not be after --until/);
+  t.regex(dates.stderr, /--since: must not be after --until/);
   const rows = cli(['backfill', '--max-rows', '20000']);
   t.is(rows.status, 64);
   t.regex(rows.stderr, /--max-rows: must be at most 10000/);

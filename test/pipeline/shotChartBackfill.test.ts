@@ -96,16 +96,29 @@ test.serial('a full refresh fetches again but rewrites no unchanged row', async 
 });
 
 test.serial('the run is recorded with its summary and one ledger row per upstream call', async (t) => {
-  const runs = await db.pool.query<{ outcome: string; exit_code: number; calls: number }>(
-    `SELECT outcome, exit_code, (summary->>'calls')::int AS calls FROM nba_ingest.runs ORDER BY run_id`,
+  const runs = await db.pool.query<{
+    outcome: string;
+    exit_code: number;
+    calls: number;
+    reference: number;
+    shots: number;
+  }>(
+    `SELECT outcome, exit_code, (summary->>'calls')::int AS calls, (summary->>'referenceCalls')::int AS reference,
+            (summary->'datasets'->0->>'calls')::int AS shots
+       FROM nba_ingest.runs ORDER BY run_id`,
   );
   t.is(runs.rows.length, 3);
   t.true(runs.rows.every((run) => run.outcome === 'succeeded' && run.exit_code === 0));
   const first = runs.rows[0];
-  const ledger = await db.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM nba_ingest.requests WHERE run_id = 1 AND dataset = 'shot_chart'`,
+  t.is(first?.reference, 3);
+  t.is(first?.calls, (first?.reference ?? 0) + (first?.shots ?? 0));
+  const ledger = await db.pool.query<{ dataset: string; n: number }>(
+    `SELECT dataset, count(*)::int AS n FROM nba_ingest.requests WHERE run_id = 1 GROUP BY dataset ORDER BY dataset`,
   );
-  t.is(ledger.rows[0]?.n, first?.calls);
+  t.deepEqual(ledger.rows, [
+    { dataset: 'reference', n: 3 },
+    { dataset: 'shot_chart', n: first?.shots },
+  ]);
   const accepted = await db.pool.query<{ measure: string; games: number }>(
     `SELECT measure, sum(game_count)::int AS games FROM nba_ingest.requests
       WHERE run_id = 1 AND action = 'accepted' AND dataset = 'shot_chart' GROUP BY measure ORDER BY measure`,

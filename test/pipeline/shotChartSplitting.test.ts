@@ -96,3 +96,53 @@ test('a single game whose answer is still truncated fails visibly and is not cov
   ]);
   t.deepEqual(quarantine.rows, [{ reason: 'truncated_unsplittable' }]);
 });
+
+test('a dry run fetches and checks the games but writes no data, coverage or run', async (t) => {
+  const db = await freshDatabase();
+  const games = testSkeleton()
+    .games.slice(0, 5)
+    .map((game) => game.id as never);
+  const summary = await runTestBackfill({
+    pool: db.pool,
+    replica,
+    options: { dryRun: true, gameIds: games },
+  });
+
+  t.is(summary.exitCode, 0);
+  t.is(summary.runId, null);
+  t.is(summary.datasets[0]?.gamesLoaded, 5);
+  t.true((summary.datasets[0]?.rows ?? 0) > 0);
+  const counts = await db.pool.query<{
+    shots: number;
+    coverage: number;
+    runs: number;
+    requests: number;
+    games: number;
+  }>(
+    `SELECT (SELECT count(*) FROM nba.shot_chart)::int AS shots, (SELECT count(*) FROM nba_ingest.coverage)::int AS coverage,
+            (SELECT count(*) FROM nba_ingest.runs)::int AS runs, (SELECT count(*) FROM nba_ingest.requests)::int AS requests,
+            (SELECT count(*) FROM nba.games)::int AS games`,
+  );
+  t.deepEqual(counts.rows[0], { shots: 0, coverage: 0, runs: 0, requests: 0, games: 0 });
+});
+
+test('--since and --until load only the final games of those league days', async (t) => {
+  const db = await freshDatabase();
+  const days = [...new Set(testSkeleton().games.map((game) => game.date))].sort().slice(1, 3);
+  const expected = testSkeleton().games.filter((game) => days.includes(game.date));
+  const summary = await runTestBackfill({
+    pool: db.pool,
+    replica,
+    options: { since: days[0], until: days[1] },
+  });
+
+  t.is(summary.exitCode, 0);
+  t.is(summary.finalGames, expected.length);
+  const loaded = await db.pool.query<{ game_id: string }>(
+    `SELECT DISTINCT game_id FROM nba.shot_chart ORDER BY game_id`,
+  );
+  t.deepEqual(
+    loaded.rows.map((row) => row.game_id),
+    expected.map((game) => game.id).sort(),
+  );
+});

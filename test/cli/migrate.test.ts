@@ -1,0 +1,24 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { withTestDatabase } from '../support/database.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/nba-ingest.js', import.meta.url));
+const db = withTestDatabase(test, { migrate: false });
+
+function migrate() {
+  return spawnSync(process.execPath, [BIN, 'migrate'], {
+    env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
+test.serial('nba-ingest migrate applies every migration once, then reports the schema up to date', (t) => {
+  const first = migrate();
+  t.is(first.status, 0, first.stderr);
+  t.is(first.stdout, 'applied: 001_nba_reference, 002_nba_shot_chart, 003_nba_ingest\n');
+  const second = migrate();
+  t.is(second.status, 0, second.stderr);
+  t.is(second.stdout, 'schema is up to date\n');
+});
