@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { type GameId, gameIdProblem } from './gameId.ts';
+import { BATCH_POLICIES } from './streams/batchPlanner.ts';
 
 export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season', 'All Star'] as const;
 
@@ -49,6 +50,9 @@ export const backfillFlagsSchema = z
     'full-refresh': z.boolean().default(false),
     'dry-run': z.boolean().default(false),
     json: z.boolean().default(false),
+    'batch-policy': z
+      .enum(BATCH_POLICIES, { error: `must be one of ${BATCH_POLICIES.join(', ')}` })
+      .default('planner'),
     'batch-size': positiveInt(300).optional(),
     concurrency: positiveInt(16).default(2),
     'max-rows': positiveInt(10_000).default(10_000),

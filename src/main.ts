@@ -23,6 +23,7 @@ import { type BackfillSummary, backfill } from './streams/backfill.ts';
 import type { QueryToolDataset } from './streams/dataset.ts';
 import { DATASETS, resolveDatasets } from './streams/datasets.ts';
 import { formatSummary } from './summary.ts';
+import { verifyCommand } from './verifyCommand.ts';
 
 const USAGE = `nba-ingest — keep PostgreSQL up to date with NBA statistics from the NBA API
 
@@ -31,6 +32,7 @@ Usage: nba-ingest <command> [options]
 Commands:
   backfill   load a season (or dates, or game ids) into the database, skipping covered games
   migrate    apply the SQL migrations in sql/ and exit
+  verify     coverage, truncation and sanity checks of the loaded data (read-only; exit 65 on failure)
   replica    start the local replica of the NBA API (for tests, the demo and benchmarks)
   demo       embedded Postgres + the replica + a 2025-26 shot-chart backfill + a summary
 
@@ -62,7 +64,10 @@ Selection:
 
 Behaviour:
   --dry-run                 fetch and check everything, write no data (the schema is still migrated)
-  --batch-size N            games per Query Tool call, 1-300 (default: the dataset's, 50 for shot_chart)
+  --batch-policy P          planner (default): size each batch from the rows per game seen so far, to
+                            fill 97% of the truncation threshold within the URI budget and the cost
+                            limit learned from 504s; fixed: the dataset's fixed size (50 for shot_chart)
+  --batch-size N            games per Query Tool call, 1-300, under either policy (default: the policy's)
   --concurrency N           batches in flight at once, 1-16 (default 2)
   --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)
   --rate N, --burst N       client-side rate limit shared by every call to the host: calls per second
@@ -82,6 +87,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await backfillCommand(rest);
       case 'migrate':
         return await migrateCommand(rest);
+      case 'verify':
+        return await verifyCommand(rest);
       case 'replica': {
         // The replica is a test and demo tool; the product's commands never load it.
         const { replicaCommand } = await import('../replica/cli.ts');
@@ -160,6 +167,7 @@ const BACKFILL_OPTIONS = {
   'full-refresh': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
+  'batch-policy': { type: 'string' },
   'batch-size': { type: 'string' },
   concurrency: { type: 'string' },
   'max-rows': { type: 'string' },
@@ -252,6 +260,7 @@ export async function runBackfill(setup: BackfillSetup, db: Database): Promise<B
         until: flags.until,
         fullRefresh: flags['full-refresh'],
         dryRun: flags['dry-run'],
+        batchPolicy: flags['batch-policy'],
         batchSize: flags['batch-size'],
         concurrency: flags.concurrency,
         maxRowsReturned: flags['max-rows'],

@@ -29,7 +29,7 @@ export function formatSummary(summary: BackfillSummary): string {
     .map(([stage, ms]) => `${stage} ${number.format(ms)} ms`)
     .join(', ');
   lines.push(
-    `${summary.calls} upstream calls (${summary.referenceCalls} for teams, players and schedule), ${number.format(summary.rows)} rows in ${summary.seconds.toFixed(1)} s (${number.format(summary.rowsPerSecond)} rows/s)`,
+    `${summary.calls} upstream calls (${summary.referenceCalls} for teams, players and schedule), ${number.format(summary.rows)} rows in ${summary.seconds.toFixed(1)} s (${number.format(summary.rowsPerSecond)} rows/s), peak RSS ${summary.peakRssMb} MB`,
     `stage time summed over the batches in flight: ${stages}`,
   );
   return `${lines.join('\n')}\n`;

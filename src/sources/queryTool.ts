@@ -56,6 +56,7 @@ export interface QueryToolSourceConfig {
 /** A response this close to the cap may have been cut short: 9,900 of 10,000 (seed notes). */
 export const TRUNCATION_RATIO = 0.99;
 export const MAX_ROWS_HARD_CAP = 10_000;
+const GAME_ID_LENGTH = 10;
 
 export class QueryToolSource {
   readonly #config: QueryToolSourceConfig;
@@ -118,18 +119,42 @@ export class QueryToolSource {
     });
   }
 
+  /**
+   * Bytes of the request target (path and query, percent-decoded) the call sends for the batch:
+   * what a server's request-line limit counts (the API answers 414 at about 3.5 KB, the replica above 3,500).
+   */
+  requestTargetLength(call: QueryToolCall, batch: readonly string[]): number {
+    const url = new URL(this.#config.policy.http.url(call.path, this.#params(call, batch)));
+    return Buffer.byteLength(decodeURIComponent(`${url.pathname}${url.search}`));
+  }
+
+  /**
+   * The most game ids a batch may hold so that every one of the calls stays within `budgetBytes`
+   * of request target; at least 1 (a single game cannot be made shorter).
+   */
+  maxGameIds(calls: readonly QueryToolCall[], budgetBytes: number): number {
+    // The length grows by the same amount per id (10 digits and a comma): solve, don't search.
+    const id = '0'.repeat(GAME_ID_LENGTH);
+    const fits = calls.map((call) => {
+      const one = this.requestTargetLength(call, [id]);
+      const perId = this.requestTargetLength(call, [id, id]) - one;
+      return 1 + Math.floor((budgetBytes - one) / perId);
+    });
+    return Math.max(1, Math.min(...fits));
+  }
+
+  #params(call: QueryToolCall, batch: readonly string[]): QueryParams {
+    const { scope, maxRowsReturned } = this.#config;
+    return { ...scope, ...call.params, GameId: batch.join(','), MaxRowsReturned: String(maxRowsReturned) };
+  }
+
   #call(
     call: QueryToolCall,
     batch: GameIdBatch,
     records: CallRecord[],
   ): Observable<CallStep<QueryToolResponse>> {
-    const { policy, scope, maxRowsReturned } = this.#config;
-    const params: QueryParams = {
-      ...scope,
-      ...call.params,
-      GameId: batch.join(','),
-      MaxRowsReturned: String(maxRowsReturned),
-    };
+    const { policy, maxRowsReturned } = this.#config;
+    const params = this.#params(call, batch);
     const read = (response: HttpResponse): ReadResult<QueryToolResponse> => {
       const envelope = readEnvelope(call, response);
       const truncated = this.isTruncated(Math.max(envelope.rowsReturned, envelope.rows.length));

@@ -13,6 +13,7 @@ import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
 import { QueryToolSource, reasonOf } from '../sources/queryTool.ts';
 import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
+import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
 import type { QueryToolDataset } from './dataset.ts';
 import { selectGames } from './gameSelection.ts';
 import { runQueryToolStream } from './queryToolStream.ts';
@@ -39,6 +40,9 @@ export interface BackfillOptions {
   readonly until?: string | undefined;
   readonly fullRefresh: boolean;
   readonly dryRun: boolean;
+  /** `planner` sizes batches from what responses teach; `fixed` uses each dataset's fixed size. */
+  readonly batchPolicy: BatchPolicy;
+  /** Forces this many games per batch under either policy. */
   readonly batchSize?: number | undefined;
   readonly concurrency: number;
   readonly maxRowsReturned: number;
@@ -90,6 +94,8 @@ export interface BackfillSummary {
   readonly rows: number;
   readonly seconds: number;
   readonly rowsPerSecond: number;
+  /** The process's peak resident set size so far, in MB (one backfill per process: the run's peak). */
+  readonly peakRssMb: number;
   readonly stageMs: Record<string, number>;
 }
 
@@ -101,6 +107,15 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
   const runId = write ? await startRun(pool, { mode: 'backfill', args: runArgs(options) }) : null;
   const telemetries = options.datasets.map((dataset) => emptyDatasetTelemetry(dataset.name));
   let selectionMs = 0;
+  let planner: BatchPlanner | undefined;
+  // The planner's final estimates are kept with the run, so planner and fixed runs can be compared.
+  const runTelemetry = () => ({
+    selectionMs,
+    batchPolicy: options.batchPolicy,
+    batchSize: options.batchSize ?? null,
+    estimates: planner?.estimates() ?? {},
+    datasets: telemetries,
+  });
   try {
     const selectionStarted = performance.now();
     const reference = await loadReference(options, deps, runId);
@@ -133,6 +148,11 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       scope: { LeagueId: options.leagueId, SeasonYear: options.season, SeasonType: options.seasonType },
       maxRowsReturned: options.maxRowsReturned,
     });
+    planner = new BatchPlanner({
+      policy: options.batchPolicy,
+      batchSize: options.batchSize,
+      settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: source.truncationThreshold },
+    });
     const total = plans.reduce((sum, plan) => sum + plan.games.length, 0);
     let done = 0;
     deps.onProgress?.({ total, done });
@@ -144,6 +164,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         plan.games,
         {
           source,
+          planner,
           pool: write ? pool : null,
           runId,
           logger: logger.child({ dataset: plan.dataset.name }),
@@ -155,7 +176,6 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
             deps.onProgress?.({ total, done });
           },
         },
-        options.batchSize ?? plan.dataset.batchSize,
         () => !deps.signal?.aborted,
       );
       await lastValueFrom(stream.pipe(defaultIfEmpty(null)));
@@ -183,6 +203,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       rows,
       seconds: round(seconds, 3),
       rowsPerSecond: seconds > 0 ? Math.round(rows / seconds) : 0,
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       stageMs: stageTotals(selectionMs, telemetries),
     };
     if (runId !== null) {
@@ -190,7 +211,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         outcome,
         exitCode,
         summary,
-        telemetry: { selectionMs, datasets: telemetries },
+        telemetry: runTelemetry(),
       });
     }
     return summary;
@@ -202,7 +223,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         outcome: 'failed',
         exitCode,
         summary: { error: message },
-        telemetry: { selectionMs, datasets: telemetries },
+        telemetry: runTelemetry(),
       }).catch((finishError: unknown) =>
         logger.error({ err: finishError }, 'could not record the failed run'),
       );
@@ -319,6 +340,7 @@ function runArgs(options: BackfillOptions): Record<string, unknown> {
     since: options.since,
     until: options.until,
     fullRefresh: options.fullRefresh,
+    batchPolicy: options.batchPolicy,
     batchSize: options.batchSize,
     concurrency: options.concurrency,
     maxRowsReturned: options.maxRowsReturned,

@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import type { GameId } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
+import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { QueryToolCall } from '../sources/queryTool.ts';
 
 /** Every Query Tool row names its game; that is what the identity check reads. */
@@ -12,6 +13,8 @@ export interface GameRow {
 
 export interface DatasetCall<Row extends GameRow = GameRow> extends QueryToolCall {
   readonly rowSchema: z.ZodType<Row, unknown>;
+  /** Known rows per game (SPEC §2.1): the batch planner's estimate until responses refine it. */
+  readonly rowsPerGame: number;
 }
 
 export interface MappingContext {
@@ -24,11 +27,13 @@ export interface QueryToolDataset {
   readonly name: string;
   readonly calls: readonly DatasetCall[];
   readonly table: TableSpec;
-  /** Fixed games per batch until the planner (issue 3) replaces it. */
-  readonly batchSize: number;
+  /** The previous implementation's fixed games per batch: what `--batch-policy fixed` plans. */
+  readonly fixedBatchSize: number;
   /**
    * Pure: one game's validated rows, by call measure, to target rows in `table.columns` order.
    * May throw a DatasetRowError for a row that breaks a rule only the combination reveals.
    */
   toRows(game: GameId, parts: ReadonlyMap<string, readonly GameRow[]>, context: MappingContext): unknown[][];
+  /** Sanity assertions that real data guarantees, run by `nba-ingest verify` on `table`. */
+  readonly checks?: readonly TableCheck[];
 }

@@ -1,20 +1,24 @@
 // The one generic stream that runs any Query Tool dataset declaration:
-// plan GameId batches -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
+// plan GameId batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { concatMap, EMPTY, from, mergeMap, type Observable } from 'rxjs';
+import { concatMap, from, type Observable } from 'rxjs';
 import type { GameId, GameIdBatch } from '../gameId.ts';
+import { mergeOnDemand } from '../operators/mergeOnDemand.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
 import type { CoverageRow, LedgerRow, QuarantineRow } from '../sinks/batchWriter.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/queryTool.ts';
 import type { CallRecord } from '../sources/upstreamCall.ts';
+import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
 import { countCalls, type DatasetTelemetry } from './telemetry.ts';
 
 export interface QueryToolStreamContext {
   readonly source: QueryToolSource;
+  /** Sizes each batch; shared by the run's datasets, it learns from every response. */
+  readonly planner: BatchPlanner;
   /** Null in a dry run: everything is fetched and checked, nothing is written. */
   readonly pool: pg.Pool | null;
   readonly runId: number | null;
@@ -26,41 +30,62 @@ export interface QueryToolStreamContext {
   readonly onGamesDone?: (count: number) => void;
 }
 
-/** Consecutive batches of at most `size` games, in the order given (the caller orders by date). */
-export function planBatches(games: readonly GameId[], size: number): GameIdBatch[] {
-  if (!Number.isInteger(size) || size < 1)
-    throw new Error(`batch size must be a positive integer, got ${size}`);
-  const plan: GameIdBatch[] = [];
-  for (let start = 0; start < games.length; start += size) plan.push(games.slice(start, start + size));
-  return plan;
-}
-
-/** Runs the dataset over the games; emits once per outcome, completes when every batch is written. */
+/**
+ * Runs the dataset over the games, in the order given (the caller orders by date); emits once per
+ * outcome, completes when every batch is written. Batches are planned one at a time, when a slot
+ * frees, so each is sized from every response the planner has learned from so far.
+ */
 export function runQueryToolStream(
   dataset: QueryToolDataset,
   games: readonly GameId[],
   context: QueryToolStreamContext,
-  batchSize = dataset.batchSize,
-  /** Checked before each batch starts; false stops taking new batches while those in flight finish. */
+  /** Checked before each batch is planned; false stops taking new batches while those in flight finish. */
   keepGoing: () => boolean = () => true,
 ): Observable<BatchOutcome<GameId, BatchFetch>> {
+  const { planner, source, logger, telemetry } = context;
   const calls = sourceCalls(dataset);
-  const plan = planBatches(games, batchSize);
-  context.telemetry.gamesPlanned += games.length;
-  context.telemetry.batchesPlanned += plan.length;
-  return from(plan).pipe(
-    mergeMap(
-      (batch) =>
-        keepGoing()
-          ? context.source
-              .batches(calls, batch)
-              .pipe(
-                concatMap((outcome) => from(handleOutcome(dataset, outcome, context).then(() => outcome))),
-              )
-          : EMPTY,
-      context.concurrency,
-    ),
-  );
+  const planned = dataset.calls.map((call) => ({ key: plannerKey(call), rowsPerGame: call.rowsPerGame }));
+  const maxGameIds = source.maxGameIds(calls, planner.uriBudgetBytes);
+  telemetry.gamesPlanned += games.length;
+  let next = 0;
+  const pull = (): GameIdBatch | undefined => {
+    if (next >= games.length || !keepGoing()) return undefined;
+    const remaining = games.length - next;
+    const decision = planner.plan({
+      calls: planned,
+      remaining,
+      maxGameIds,
+      fixedBatchSize: dataset.fixedBatchSize,
+    });
+    const batch = games.slice(next, next + decision.games);
+    next += batch.length;
+    telemetry.batchesPlanned += 1;
+    logger.info(
+      {
+        policy: planner.policy,
+        key: decision.key,
+        games: decision.games,
+        rowsPerGame: Math.round(decision.rowsPerGame * 100) / 100,
+        bound: decision.bound,
+        limit: decision.limit,
+        remaining,
+        firstGameId: batch[0],
+      },
+      'batch planned',
+    );
+    return batch;
+  };
+  return mergeOnDemand({
+    pull,
+    project: (batch) =>
+      source.batches(calls, batch).pipe(
+        concatMap((outcome) => {
+          planner.learn(outcome.result?.calls ?? []);
+          return from(handleOutcome(dataset, outcome, context).then(() => outcome));
+        }),
+      ),
+    concurrency: context.concurrency,
+  });
 }
 
 async function handleOutcome(

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { type GameId, gameIdSchema } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
+import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
 
 const EVENT_PLAYER = '/api/querytool/event/player';
@@ -93,6 +94,8 @@ const fieldGoals: DatasetCall<FieldGoalRow> = {
   params: { ...EVENT_PARAMS, EventType: 'FieldGoals' },
   measure: 'FieldGoals',
   rowsKey: 'players',
+  // ≈180 field-goal attempts per game (50 games ≈ 8,873 rows, seed notes).
+  rowsPerGame: 180,
   rowSchema: fieldGoalRow,
 };
 
@@ -101,6 +104,8 @@ const trackingShots: DatasetCall<TrackingShotRow> = {
   params: { ...EVENT_PARAMS, EventType: 'TrackingShots' },
   measure: 'TrackingShots',
   rowsKey: 'players',
+  // One row per field goal, like FieldGoals.
+  rowsPerGame: 180,
   rowSchema: trackingShotRow,
 };
 
@@ -188,10 +193,20 @@ function toRows(
   });
 }
 
+/** What real data guarantees (previous-implementation.md §6.1, assertion 070; periods up to 10 OT). */
+const checks: readonly TableCheck[] = [
+  { kind: 'rowsPerGame', name: 'shots_per_game', min: 50, max: 400 },
+  { kind: 'share', name: 'fg_pct', column: 'shot_made', min: 0.4, max: 0.55 },
+  { kind: 'range', name: 'period', column: 'period', min: 1, max: 10 },
+  { kind: 'notNull', name: 'x_y', columns: ['x', 'y'] },
+  { kind: 'oneOf', name: 'shot_type', column: 'shot_type', values: SHOT_TYPES.map(([, type]) => type) },
+];
+
 export const shotChart: QueryToolDataset = {
   name: 'shot_chart',
   calls: [fieldGoals, trackingShots] as readonly DatasetCall[],
   table,
-  batchSize: 50,
+  fixedBatchSize: 50,
   toRows,
+  checks,
 };

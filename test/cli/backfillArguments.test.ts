@@ -43,6 +43,12 @@ test('an unknown flag, a bad season and a reversed date range are usage errors',
   t.regex(dataset.stderr, /unknown dataset lineups/);
 });
 
+test('--batch-policy takes planner or fixed; anything else is a usage error naming both', (t) => {
+  const { status, stderr } = cli(['backfill', '--batch-policy', 'adaptive']);
+  t.is(status, 64);
+  t.regex(stderr, /--batch-policy: must be one of planner, fixed/);
+});
+
 test('a missing API key is a configuration error (78)', (t) => {
   const { status, stderr } = cli(['backfill'], { NBA_API_KEY: undefined });
   t.is(status, 78);
@@ -68,6 +74,8 @@ test('--help tells the truth about every backfill flag', (t) => {
     '--full-refresh',
     '--dry-run',
     '--json',
+    '--batch-policy',
+    '--batch-size',
   ]) {
     t.true(stdout.includes(flag), flag);
   }

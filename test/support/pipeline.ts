@@ -49,6 +49,7 @@ export async function runTestBackfill(run: TestBackfill): Promise<BackfillSummar
         datasets: [shotChart],
         fullRefresh: false,
         dryRun: false,
+        batchPolicy: 'planner',
         concurrency: 2,
         maxRowsReturned: 10_000,
         ...run.options,

@@ -1,0 +1,367 @@
+// `npm run bench`: the shot-chart backfill measured side by side in one run — the planner policy and
+// the previous implementation's fixed batches, each a real CLI process against the same replica
+// (latency and rate-limit model stated in the output) — and the loader against a plain COPY of the
+// same rows into the indexed target and against row-by-row INSERT … ON CONFLICT. Prints a table and
+// writes the figures as JSON under bench/results/. A benchmark, not a test: nothing here asserts.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { writeBatch } from '../src/sinks/batchWriter.ts';
+import { copyRowEncoder, copyTextChunks } from '../src/sinks/copyText.ts';
+import { startEmbeddedPostgres } from '../src/sinks/embeddedPostgres.ts';
+import type { BackfillSummary } from '../src/streams/backfill.ts';
+import { shotChart } from '../src/streams/shotChart.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'nba-ingest.js');
+const API_KEY = 'bench-key';
+const FLOOR_ROWS = 9_899;
+
+const { values: flags } = parseArgs({
+  options: {
+    synthetic: { type: 'boolean', default: false },
+    'latency-base-ms': { type: 'string', default: '150' },
+    'latency-per-row-us': { type: 'string', default: '20' },
+    rate: { type: 'string', default: '10' },
+    burst: { type: 'string', default: '5' },
+    'row-by-row-limit': { type: 'string', default: '30000' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write(
+    'Usage: npm run bench [-- --synthetic] [--latency-base-ms N] [--latency-per-row-us N] [--rate N] [--burst N] [--row-by-row-limit N]\n',
+  );
+  process.exit(0);
+}
+
+interface PolicyResult {
+  readonly policy: string;
+  readonly calls: Record<string, number>;
+  readonly floor: Record<string, number>;
+  readonly splits: number;
+  readonly rows: number;
+  readonly wallSeconds: number;
+  readonly rowsPerSecond: number;
+  readonly peakRssMb: number | null;
+  readonly exitCode: number;
+}
+
+interface LoaderResult {
+  readonly method: string;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly rowsPerSecond: number;
+}
+
+async function main(): Promise<void> {
+  const server = await databaseServer();
+  const replica = await startReplicaProcess();
+  try {
+    const started = new Date();
+    const policies: PolicyResult[] = [];
+    let loaded: string | undefined;
+    for (const policy of ['planner', 'fixed']) {
+      const database = await createDatabase(server.url, `bench_${policy}`);
+      policies.push(await runPolicy(policy, database, replica.url));
+      loaded ??= database;
+    }
+    if (!loaded) throw new Error('no policy ran');
+    const loader = await benchLoader(server.url, loaded, Number(flags['row-by-row-limit']));
+    const report = {
+      startedAt: started.toISOString(),
+      model: {
+        season: replica.season,
+        latency: { baseMs: Number(flags['latency-base-ms']), perRowUs: Number(flags['latency-per-row-us']) },
+        rateLimit: { ratePerSecond: Number(flags.rate), burst: Number(flags.burst) },
+        machine: `${process.platform} ${process.arch}, node ${process.version}`,
+      },
+      policies,
+      loader,
+    };
+    printReport(report);
+    const directory = join(ROOT, 'bench', 'results');
+    await mkdir(directory, { recursive: true });
+    const file = join(directory, `bench-${started.toISOString().replace(/[:.]/g, '-')}.json`);
+    await writeFile(file, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`\nwritten to ${file}\n`);
+  } finally {
+    replica.process.kill('SIGTERM');
+    await onServer(server.url, async (client) => {
+      for (const name of created) await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    });
+    await server.stop();
+  }
+}
+
+/** DATABASE_URL's server, or a throwaway embedded PostgreSQL like `npm test` starts. */
+async function databaseServer(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  const directory = await mkdtemp(join(tmpdir(), 'nba-ingest-bench-'));
+  await chmod(directory, 0o755);
+  const embedded = await startEmbeddedPostgres({ dataDir: join(directory, 'postgres') });
+  return {
+    url: embedded.url,
+    stop: async () => {
+      await embedded.stop();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Every database the bench creates, dropped at the end. */
+const created: string[] = [];
+
+async function createDatabase(serverUrl: string, prefix: string): Promise<string> {
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
+  created.push(name);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+async function onServer<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The replica in its own process, so each backfill's peak RSS is the pipeline's alone. */
+async function startReplicaProcess(): Promise<{ url: string; season: string; process: ChildProcess }> {
+  const args = [
+    BIN,
+    'replica',
+    '--port',
+    '0',
+    '--api-key',
+    API_KEY,
+    '--rate',
+    String(flags.rate),
+    '--burst',
+    String(flags.burst),
+    '--latency-base-ms',
+    String(flags['latency-base-ms']),
+    '--latency-per-row-us',
+    String(flags['latency-per-row-us']),
+    ...(flags.synthetic ? ['--synthetic'] : []),
+  ];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    // Keep reading (never destroy the pipe): the replica may still write when it stops.
+    child.stdout?.on('data', (chunk) => {
+      output += String(chunk);
+      const match = /listening on (http:\/\/\S+) \(([^)]*)\)/.exec(output);
+      if (match?.[1]) resolve({ url: match[1], season: match[2] ?? '', process: child });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the replica exited (${code}) before listening: ${output}`)),
+    );
+  });
+}
+
+async function runPolicy(policy: string, databaseUrl: string, apiUrl: string): Promise<PolicyResult> {
+  const started = performance.now();
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'backfill',
+      '--json',
+      '--batch-policy',
+      policy,
+      '--rate',
+      String(flags.rate),
+      '--burst',
+      String(flags.burst),
+    ],
+    {
+      env: {
+        ...process.env,
+        DATABASE_URL: databaseUrl,
+        NBA_API_KEY: API_KEY,
+        NBA_API_BASE_URL: apiUrl,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let stdout = '';
+  child.stdout?.on('data', (chunk) => {
+    stdout += String(chunk);
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const wallSeconds = (performance.now() - started) / 1000;
+  const summary = JSON.parse(stdout) as BackfillSummary & { peakRssMb?: number };
+  const shots = summary.datasets.find((dataset) => dataset.dataset === shotChart.name);
+  const rows = shots?.rows ?? 0;
+  const floor = Object.fromEntries(
+    Object.keys(shots?.callsByMeasure ?? {}).map((measure) => [measure, Math.ceil(rows / FLOOR_ROWS)]),
+  );
+  return {
+    policy,
+    calls: shots?.callsByMeasure ?? {},
+    floor,
+    splits: shots?.splits ?? 0,
+    rows,
+    wallSeconds: round(wallSeconds),
+    rowsPerSecond: Math.round(rows / wallSeconds),
+    peakRssMb: summary.peakRssMb ?? null,
+    exitCode: code ?? 1,
+  };
+}
+
+/**
+ * The same shot rows, read back from a loaded database, written three ways into copies of it whose
+ * shot chart was emptied: our loader (COPY into staging, de-duplication, placeholders, merge, coverage,
+ * committed per batch of about 9,000 rows), a plain COPY straight into the indexed target (the floor
+ * for the same durable result), and row-by-row INSERT … ON CONFLICT in one transaction.
+ */
+async function benchLoader(
+  serverUrl: string,
+  loadedUrl: string,
+  rowByRowLimit: number,
+): Promise<LoaderResult[]> {
+  const source = new pg.Pool({ connectionString: loadedUrl });
+  const columns = shotChart.table.columns.map((column) => `"${column.name}"`).join(', ');
+  const { rows: stored } = await source.query({
+    text: `SELECT ${columns} FROM nba.shot_chart ORDER BY game_date, game_id, event_number`,
+    rowMode: 'array',
+  });
+  await source.end();
+  const rows = stored as unknown[][];
+  const batches: unknown[][][] = [];
+  for (let start = 0; start < rows.length; ) {
+    // Whole games per batch, about 9,000 rows, as the stream commits them.
+    let end = Math.min(rows.length, start + 9_000);
+    while (end < rows.length && rows[end]?.[0] === rows[end - 1]?.[0]) end += 1;
+    batches.push(rows.slice(start, end));
+    start = end;
+  }
+
+  const results: LoaderResult[] = [];
+  const empty = async (prefix: string) => {
+    const name = await createDatabaseFrom(serverUrl, loadedUrl, prefix);
+    const pool = new pg.Pool({ connectionString: name });
+    await pool.query('TRUNCATE nba.shot_chart; DELETE FROM nba_ingest.coverage');
+    return pool;
+  };
+
+  const ours = await empty('bench_loader');
+  let started = performance.now();
+  for (const batch of batches) {
+    const games = [...new Set(batch.map((row) => String(row[0])))];
+    await writeBatch(ours, { spec: shotChart.table, rows: batch, games });
+  }
+  results.push(loaderResult('nba-ingest loader (staging + merge)', rows.length, started));
+  await ours.end();
+
+  const plain = await empty('bench_copy');
+  const encode = copyRowEncoder(shotChart.table.columns);
+  started = performance.now();
+  for (const batch of batches) {
+    const client = await plain.connect();
+    try {
+      await client.query('BEGIN');
+      const copy = client.query(copyFrom(`COPY nba.shot_chart (${columns}) FROM STDIN`));
+      await pipeline(Readable.from(copyTextChunks(batch, encode)), copy);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+  }
+  results.push(loaderResult('plain COPY into the indexed target', rows.length, started));
+  await plain.end();
+
+  const single = await empty('bench_rows');
+  const sample = rows.slice(0, rowByRowLimit);
+  const placeholders = shotChart.table.columns.map((_, index) => `$${index + 1}`).join(', ');
+  const updates = shotChart.table.columns
+    .filter((column) => !shotChart.table.key.includes(column.name))
+    .map((column) => `"${column.name}" = EXCLUDED."${column.name}"`)
+    .join(', ');
+  const insert = `INSERT INTO nba.shot_chart (${columns}) VALUES (${placeholders})
+    ON CONFLICT (game_id, event_number) DO UPDATE SET ${updates}`;
+  const client = await single.connect();
+  started = performance.now();
+  await client.query('BEGIN');
+  for (const row of sample) await client.query(insert, row);
+  await client.query('COMMIT');
+  results.push(loaderResult('row-by-row INSERT … ON CONFLICT', sample.length, started));
+  client.release();
+  await single.end();
+  return results;
+}
+
+async function createDatabaseFrom(serverUrl: string, templateUrl: string, prefix: string): Promise<string> {
+  const template = new URL(templateUrl).pathname.slice(1);
+  const name = `${prefix}_${process.pid}_${Date.now()}`;
+  await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
+  created.push(name);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.href;
+}
+
+function loaderResult(method: string, rows: number, started: number): LoaderResult {
+  const seconds = (performance.now() - started) / 1000;
+  return { method, rows, seconds: round(seconds), rowsPerSecond: Math.round(rows / seconds) };
+}
+
+function printReport(report: {
+  model: {
+    season: string;
+    latency: { baseMs: number; perRowUs: number };
+    rateLimit: { ratePerSecond: number };
+  };
+  policies: PolicyResult[];
+  loader: LoaderResult[];
+}): void {
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const { model } = report;
+  out(
+    `shot-chart backfill, replica ${model.season}, ${model.latency.baseMs} ms + ${model.latency.perRowUs} µs/row per call, ${model.rateLimit.ratePerSecond} calls/s`,
+  );
+  out(
+    'policy   | FieldGoals calls (floor) | TrackingShots calls (floor) | splits | wall s | rows/s | peak RSS MB',
+  );
+  for (const p of report.policies) {
+    const cell = (measure: string) => `${p.calls[measure] ?? 0} (${p.floor[measure] ?? 0})`;
+    out(
+      `${p.policy.padEnd(8)} | ${cell('FieldGoals').padEnd(24)} | ${cell('TrackingShots').padEnd(27)} | ${String(p.splits).padEnd(6)} | ${String(p.wallSeconds).padEnd(6)} | ${String(p.rowsPerSecond).padEnd(6)} | ${p.peakRssMb ?? '?'}`,
+    );
+  }
+  const [planner, fixed] = report.policies;
+  if (planner && fixed)
+    out(`planner wall time / fixed wall time = ${(planner.wallSeconds / fixed.wallSeconds).toFixed(2)}`);
+  out();
+  out('loader                               | rows    | seconds | rows/s');
+  for (const l of report.loader) {
+    out(
+      `${l.method.padEnd(36)} | ${String(l.rows).padEnd(7)} | ${String(l.seconds).padEnd(7)} | ${l.rowsPerSecond}`,
+    );
+  }
+  const [ours, copy, single] = report.loader;
+  if (ours && copy && single) {
+    out(
+      `loader / plain COPY = ${(ours.rowsPerSecond / copy.rowsPerSecond).toFixed(2)}; loader / row-by-row = ${(ours.rowsPerSecond / single.rowsPerSecond).toFixed(1)}`,
+    );
+  }
+}
+
+const round = (value: number) => Number(value.toFixed(2));
+
+await main();

@@ -1,0 +1,414 @@
+// The facts `verify` judges, read from coverage, the request ledger and the data tables in one
+// read-only snapshot. Knows SQL, judges nothing: every answer is counts plus a short sample.
+// Identifiers come only from checked table declarations and are always quoted.
+import type pg from 'pg';
+import { DatabaseError } from './databaseError.ts';
+import { checkTableSpec, type TableSpec, TableSpecError } from './tableSpec.ts';
+
+/** How many offending games, rows or responses a fact carries by name. */
+export const SAMPLE_SIZE = 10;
+
+/** The games a check looks at: one season and season type of `nba.games`. */
+export interface SeasonScope {
+  readonly season: string;
+  readonly seasonType: string;
+}
+
+/**
+ * A sanity assertion on a dataset's target table, over the rows of the scope's games; declared
+ * next to the dataset (`QueryToolDataset.checks`), turned into SQL here.
+ */
+export type TableCheck =
+  /** Every covered game (complete or empty) has between `min` and `max` rows. */
+  | { readonly kind: 'rowsPerGame'; readonly name: string; readonly min: number; readonly max: number }
+  /** The share of rows where the boolean `column` is true lies in [min, max] (fractions 0–1). */
+  | {
+      readonly kind: 'share';
+      readonly name: string;
+      readonly column: string;
+      readonly min: number;
+      readonly max: number;
+    }
+  /** `column` lies in [min, max] in every row where it is not NULL. */
+  | {
+      readonly kind: 'range';
+      readonly name: string;
+      readonly column: string;
+      readonly min: number;
+      readonly max: number;
+    }
+  /** None of `columns` is NULL in any row. */
+  | { readonly kind: 'notNull'; readonly name: string; readonly columns: readonly string[] }
+  /** `column` is one of `values` in every row (NULL is not one of them). */
+  | {
+      readonly kind: 'oneOf';
+      readonly name: string;
+      readonly column: string;
+      readonly values: readonly string[];
+    };
+
+export interface GameSample {
+  readonly gameId: string;
+  readonly detail: string;
+}
+
+export interface CoverageFacts {
+  readonly finalGames: number;
+  /** Final games whose coverage is complete or empty. */
+  readonly covered: number;
+  /** Final games without coverage, or with failed coverage. */
+  readonly uncovered: number;
+  /** In date order; detail is `no coverage` or `failed: <reason>`. */
+  readonly sample: readonly GameSample[];
+}
+
+export interface RowCountFacts {
+  /** Covered games (complete or empty) of the scope whose row count was compared. */
+  readonly games: number;
+  readonly mismatched: number;
+  /** detail is `coverage N, table M`. */
+  readonly sample: readonly GameSample[];
+}
+
+export interface LedgerResponse {
+  readonly requestId: number;
+  readonly runId: number | null;
+  readonly endpoint: string;
+  readonly measure: string | null;
+  readonly gameCount: number;
+  readonly firstGameId: string | null;
+  readonly lastGameId: string | null;
+  readonly rowsReturned: number;
+  readonly maxRows: number;
+}
+
+export interface TruncationFacts {
+  /** Committed (accepted) responses with a known cap. */
+  readonly committed: number;
+  readonly atThreshold: number;
+  readonly sample: readonly LedgerResponse[];
+}
+
+export interface CapHits {
+  readonly endpoint: string;
+  readonly measure: string | null;
+  readonly responses: number;
+  readonly truncated: number;
+}
+
+export interface CapHitFacts {
+  /** The latest run that made requests for the dataset; null when none has. */
+  readonly runId: number | null;
+  readonly calls: readonly CapHits[];
+}
+
+export type TableCheckFacts =
+  | {
+      readonly kind: 'rowsPerGame';
+      readonly games: number;
+      readonly outside: number;
+      readonly fewest: number | null;
+      readonly most: number | null;
+      readonly sample: readonly GameSample[];
+    }
+  | { readonly kind: 'share'; readonly rows: number; readonly matching: number }
+  | {
+      readonly kind: 'range' | 'notNull' | 'oneOf';
+      readonly rows: number;
+      readonly violating: number;
+      /** gameId and `key=… value=…`. */
+      readonly sample: readonly GameSample[];
+    };
+
+/** Relations every verify reads; a dataset's own table is added by the caller. */
+export const LEDGER_RELATIONS = ['nba.games', 'nba_ingest.coverage', 'nba_ingest.requests'] as const;
+
+/**
+ * Runs `work` on one connection in a read-only, repeatable-read transaction: every fact comes from
+ * the same snapshot and nothing can be written. Connection and privilege problems become
+ * DatabaseErrors the CLI maps to exit codes.
+ */
+export async function inReadOnlySnapshot<T>(
+  pool: pg.Pool,
+  work: (client: pg.ClientBase) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect().catch((error: unknown) => {
+    throw asDatabaseError(error);
+  });
+  let failure: Error | undefined;
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw asDatabaseError(error);
+  } finally {
+    client.release(failure);
+  }
+}
+
+/** The relations among `names` (schema.table) that do not exist. */
+export async function missingRelations(client: pg.ClientBase, names: readonly string[]): Promise<string[]> {
+  const { rows } = await client.query<{ name: string }>(
+    'SELECT name FROM unnest($1::text[]) AS name WHERE to_regclass(name) IS NULL ORDER BY name',
+    [names],
+  );
+  return rows.map((row) => row.name);
+}
+
+const SCOPE_GAMES = `SELECT game_id, game_date FROM nba.games WHERE season_label = $1 AND season_type = $2`;
+
+export async function coverageFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  scope: SeasonScope,
+): Promise<CoverageFacts> {
+  const { rows } = await client.query<CoverageFacts>(
+    `WITH final AS (
+       SELECT g.game_id, g.game_date, c.status, c.reason
+         FROM nba.games g
+         LEFT JOIN nba_ingest.coverage c ON c.game_id = g.game_id AND c.dataset = $3
+        WHERE g.season_label = $1 AND g.season_type = $2 AND g.game_status = 3
+     ), uncovered AS (
+       SELECT game_id, game_date,
+              CASE WHEN status IS NULL THEN 'no coverage' ELSE 'failed: ' || coalesce(reason, 'no reason') END AS detail
+         FROM final WHERE status IS NULL OR status NOT IN ('complete', 'empty')
+     )
+     SELECT (SELECT count(*) FROM final)::int AS "finalGames",
+            (SELECT count(*) FROM final WHERE status IN ('complete', 'empty'))::int AS covered,
+            (SELECT count(*) FROM uncovered)::int AS uncovered,
+            coalesce((SELECT json_agg(json_build_object('gameId', game_id, 'detail', detail))
+                        FROM (SELECT * FROM uncovered ORDER BY game_date, game_id LIMIT ${SAMPLE_SIZE}) s), '[]') AS sample`,
+    [scope.season, scope.seasonType, dataset],
+  );
+  return rows[0] as CoverageFacts;
+}
+
+/** Coverage row_count against the rows the table holds, per covered game of the scope. */
+export async function rowCountFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  spec: TableSpec,
+  scope: SeasonScope,
+): Promise<RowCountFacts> {
+  checkTableSpec(spec);
+  const { rows } = await client.query<RowCountFacts>(
+    `WITH ${coveredGames(spec)}
+     SELECT (SELECT count(*) FROM covered)::int AS games,
+            (SELECT count(*) FROM covered WHERE row_count <> n)::int AS mismatched,
+            coalesce((SELECT json_agg(json_build_object('gameId', game_id, 'detail',
+                                      'coverage ' || row_count || ', table ' || n))
+                        FROM (SELECT * FROM covered WHERE row_count <> n
+                               ORDER BY game_date, game_id LIMIT ${SAMPLE_SIZE}) m), '[]') AS sample`,
+    [scope.season, scope.seasonType, dataset],
+  );
+  return rows[0] as RowCountFacts;
+}
+
+/** Accepted responses of `dataset` whose rows_returned reached floor(ratio × max_rows). */
+export async function truncationFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  ratio: number,
+): Promise<TruncationFacts> {
+  const { rows } = await client.query<TruncationFacts>(
+    `WITH committed AS (
+       SELECT * FROM nba_ingest.requests
+        WHERE dataset = $1 AND action = 'accepted' AND max_rows IS NOT NULL AND rows_returned IS NOT NULL
+     ), reached AS (
+       SELECT * FROM committed WHERE rows_returned >= floor($2::numeric * max_rows)
+     )
+     SELECT (SELECT count(*) FROM committed)::int AS committed,
+            (SELECT count(*) FROM reached)::int AS "atThreshold",
+            coalesce((SELECT json_agg(json_build_object(
+                        'requestId', request_id, 'runId', run_id, 'endpoint', endpoint, 'measure', measure,
+                        'gameCount', game_count, 'firstGameId', first_game_id, 'lastGameId', last_game_id,
+                        'rowsReturned', rows_returned, 'maxRows', max_rows))
+                        FROM (SELECT * FROM reached ORDER BY request_id LIMIT ${SAMPLE_SIZE}) r), '[]') AS sample`,
+    [dataset, ratio],
+  );
+  return rows[0] as TruncationFacts;
+}
+
+/** Responses and truncated responses per endpoint and measure in the dataset's latest run. */
+export async function capHitFacts(client: pg.ClientBase, dataset: string): Promise<CapHitFacts> {
+  const { rows } = await client.query<{
+    run_id: string;
+    endpoint: string;
+    measure: string | null;
+    responses: number;
+    truncated: number;
+  }>(
+    `WITH latest AS (SELECT max(run_id) AS run_id FROM nba_ingest.requests WHERE dataset = $1)
+     SELECT r.run_id, r.endpoint, r.measure, count(*)::int AS responses,
+            (count(*) FILTER (WHERE r.truncated))::int AS truncated
+       FROM nba_ingest.requests r JOIN latest l ON l.run_id = r.run_id
+      WHERE r.dataset = $1
+      GROUP BY r.run_id, r.endpoint, r.measure
+      ORDER BY r.endpoint, r.measure NULLS FIRST`,
+    [dataset],
+  );
+  const first = rows[0];
+  return {
+    runId: first ? Number(first.run_id) : null,
+    calls: rows.map(({ endpoint, measure, responses, truncated }) => ({
+      endpoint,
+      measure,
+      responses,
+      truncated,
+    })),
+  };
+}
+
+/** The facts of one table check, over the rows of the scope's games (and, per game, its coverage). */
+export async function tableCheckFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  spec: TableSpec,
+  check: TableCheck,
+  scope: SeasonScope,
+): Promise<TableCheckFacts> {
+  checkTableCheck(spec, check);
+  const gameColumn = gameColumnOf(spec);
+  const table = quoteTable(spec.table);
+  const inScope = `FROM ${table} t JOIN (${SCOPE_GAMES}) s ON s.game_id = t.${gameColumn}`;
+  switch (check.kind) {
+    case 'rowsPerGame': {
+      const { rows } = await client.query(
+        `WITH ${coveredGames(spec)},
+         outside AS (SELECT * FROM covered WHERE n NOT BETWEEN $4::numeric AND $5::numeric)
+         SELECT (SELECT count(*) FROM covered)::int AS games,
+                (SELECT count(*) FROM outside)::int AS outside,
+                (SELECT min(n) FROM covered) AS fewest, (SELECT max(n) FROM covered) AS most,
+                coalesce((SELECT json_agg(json_build_object('gameId', game_id, 'detail', n || ' rows'))
+                            FROM (SELECT * FROM outside ORDER BY game_date, game_id LIMIT ${SAMPLE_SIZE}) o), '[]') AS sample`,
+        [scope.season, scope.seasonType, dataset, check.min, check.max],
+      );
+      return { kind: check.kind, ...rows[0] };
+    }
+    case 'share': {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS rows, (count(*) FILTER (WHERE t.${quote(check.column)}))::int AS matching ${inScope}`,
+        [scope.season, scope.seasonType],
+      );
+      return { kind: check.kind, ...rows[0] };
+    }
+    case 'range':
+    case 'notNull':
+    case 'oneOf': {
+      const [condition, params, shown] = violation(check);
+      const key = spec.key.map((name) => `t.${quote(name)}`).join(`, '/', `);
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS rows, (count(*) FILTER (WHERE (${condition})))::int AS violating,
+                coalesce((SELECT json_agg(json_build_object('gameId', v.game_id, 'detail', v.detail))
+                            FROM (SELECT t.${gameColumn} AS game_id, concat('key ', ${key}, ': ', ${shown}) AS detail
+                                    ${inScope} WHERE (${condition})
+                                   ORDER BY s.game_date, ${spec.key.map((name) => `t.${quote(name)}`).join(', ')}
+                                   LIMIT ${SAMPLE_SIZE}) v), '[]') AS sample
+           ${inScope}`,
+        [scope.season, scope.seasonType, ...params],
+      );
+      return { kind: check.kind, ...rows[0] };
+    }
+  }
+}
+
+/** The condition on a row `t`, its parameters from $3, and a SQL expression that shows the value. */
+function violation(check: TableCheck & { kind: 'range' | 'notNull' | 'oneOf' }): [string, unknown[], string] {
+  const show = (column: string) => `'${column}=' || coalesce(t.${quote(column)}::text, 'NULL')`;
+  switch (check.kind) {
+    case 'range':
+      return [
+        `t.${quote(check.column)} NOT BETWEEN $3::numeric AND $4::numeric`,
+        [check.min, check.max],
+        show(check.column),
+      ];
+    case 'notNull':
+      return [
+        check.columns.map((column) => `t.${quote(column)} IS NULL`).join(' OR '),
+        [],
+        check.columns.map(show).join(` || ' ' || `),
+      ];
+    case 'oneOf':
+      return [
+        `t.${quote(check.column)} IS NULL OR NOT (t.${quote(check.column)}::text = ANY($3::text[]))`,
+        [check.values],
+        show(check.column),
+      ];
+  }
+}
+
+/**
+ * CTE `covered`: the scope's games ($1, $2) with complete or empty coverage of dataset $3, with their
+ * coverage row_count and n, the rows the table holds. Counted per game through the index on the game
+ * column, so the plan does not hang on table statistics (fresh tables have none).
+ */
+function coveredGames(spec: TableSpec): string {
+  const gameColumn = gameColumnOf(spec);
+  return `covered AS MATERIALIZED (
+    SELECT c.game_id, g.game_date, c.row_count,
+           (SELECT count(*) FROM ${quoteTable(spec.table)} t WHERE t.${gameColumn} = c.game_id)::int AS n
+      FROM nba_ingest.coverage c
+      JOIN nba.games g ON g.game_id = c.game_id
+     WHERE c.dataset = $3 AND c.status IN ('complete', 'empty')
+       AND g.season_label = $1 AND g.season_type = $2
+  )`;
+}
+
+/** Throws a TableSpecError when a check names a column the declaration does not have. */
+export function checkTableCheck(spec: TableSpec, check: TableCheck): void {
+  checkTableSpec(spec);
+  gameColumnOf(spec);
+  const declared = new Set(spec.columns.map((column) => column.name));
+  const columns = check.kind === 'notNull' ? check.columns : 'column' in check ? [check.column] : [];
+  if (check.kind === 'notNull' && columns.length === 0) {
+    throw new TableSpecError(spec.table, `check ${check.name} names no column`);
+  }
+  for (const column of columns) {
+    if (!declared.has(column)) {
+      throw new TableSpecError(
+        spec.table,
+        `check ${check.name} names ${column}, which is not a declared column`,
+      );
+    }
+  }
+  if (
+    check.kind === 'share' &&
+    spec.columns.find((column) => column.name === check.column)?.type !== 'bool'
+  ) {
+    throw new TableSpecError(spec.table, `check ${check.name}: a share is counted over a bool column`);
+  }
+}
+
+function gameColumnOf(spec: TableSpec): string {
+  if (spec.gameColumn === undefined) {
+    throw new TableSpecError(
+      spec.table,
+      'verify checks per game need the declaration to name its game column',
+    );
+  }
+  return quote(spec.gameColumn);
+}
+
+const quote = (identifier: string): string => `"${identifier}"`;
+const quoteTable = (table: string): string => table.split('.').map(quote).join('.');
+
+/** SQLSTATE classes that mean "cannot use the database now" or "this user may not read it". */
+function asDatabaseError(error: unknown): unknown {
+  if (error instanceof DatabaseError) return error;
+  const { code, message } = error as { code?: string; message?: string };
+  if (code === '42501') {
+    return new DatabaseError('configuration', `the database user may not read the schema: ${message}`, {
+      cause: error,
+    });
+  }
+  if (code?.startsWith('08') || code?.startsWith('57P') || code === 'ECONNREFUSED' || code === 'ECONNRESET') {
+    return new DatabaseError('unavailable', `the database stopped answering: ${message ?? code}`, {
+      cause: error,
+    });
+  }
+  return error;
+}

@@ -1,0 +1,228 @@
+// `verify`: coverage and sanity assertions over what the pipeline recorded, per dataset of the
+// registry. Facts come from the sink in one read-only snapshot; judging them is pure, below.
+import type pg from 'pg';
+import { DatabaseError } from '../sinks/databaseError.ts';
+import {
+  type CapHitFacts,
+  type CoverageFacts,
+  capHitFacts,
+  coverageFacts,
+  type GameSample,
+  inReadOnlySnapshot,
+  LEDGER_RELATIONS,
+  missingRelations,
+  type RowCountFacts,
+  rowCountFacts,
+  type SeasonScope,
+  type TableCheck,
+  type TableCheckFacts,
+  type TruncationFacts,
+  tableCheckFacts,
+  truncationFacts,
+} from '../sinks/verifyQueries.ts';
+import { TRUNCATION_RATIO } from '../sources/queryTool.ts';
+import type { QueryToolDataset } from './dataset.ts';
+
+/** `info` checks are measured and shown but never fail a verify. */
+export type CheckStatus = 'pass' | 'fail' | 'info';
+
+export interface CheckResult {
+  /** `<dataset>.<check>`, e.g. `shot_chart.coverage`. */
+  readonly name: string;
+  readonly dataset: string;
+  readonly status: CheckStatus;
+  /** What was measured, e.g. `844/844 final games (100.0%)`. */
+  readonly value: string;
+  /** What passes, e.g. `100% of final games complete or empty`. */
+  readonly expected: string;
+  /** Up to SAMPLE_SIZE offenders (game ids with reasons, ledger rows), or the informational breakdown. */
+  readonly details: readonly string[];
+}
+
+export interface VerifyOptions extends SeasonScope {
+  readonly datasets: readonly QueryToolDataset[];
+}
+
+export interface VerifyReport {
+  readonly season: string;
+  readonly seasonType: string;
+  readonly datasets: readonly string[];
+  readonly passed: boolean;
+  readonly counts: Readonly<Record<CheckStatus, number>>;
+  readonly checks: readonly CheckResult[];
+}
+
+/**
+ * Reads the facts of every check of `options.datasets` and judges them. Never writes; throws a
+ * DatabaseError (configuration) when the schema or a dataset's table is missing.
+ */
+export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<VerifyReport> {
+  const scope: SeasonScope = { season: options.season, seasonType: options.seasonType };
+  const checks = await inReadOnlySnapshot(pool, async (client) => {
+    const wanted = [...LEDGER_RELATIONS, ...options.datasets.map((dataset) => dataset.table.table)];
+    const missing = await missingRelations(client, [...new Set(wanted)]);
+    if (missing.length > 0) {
+      throw new DatabaseError(
+        'configuration',
+        `the database has no nba-ingest schema to verify (missing: ${missing.join(', ')}); ` +
+          'run "nba-ingest migrate" or a backfill first (verify never changes the database)',
+      );
+    }
+    const results: CheckResult[] = [];
+    for (const dataset of options.datasets) {
+      const name = dataset.name;
+      results.push(judgeCoverage(name, await coverageFacts(client, name, scope)));
+      if (dataset.table.gameColumn !== undefined) {
+        results.push(
+          judgeRowCounts(name, dataset.table.table, await rowCountFacts(client, name, dataset.table, scope)),
+        );
+      }
+      results.push(judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO)));
+      results.push(judgeCapHits(name, await capHitFacts(client, name)));
+      for (const check of dataset.checks ?? []) {
+        results.push(
+          judgeTableCheck(name, check, await tableCheckFacts(client, name, dataset.table, check, scope)),
+        );
+      }
+    }
+    return results;
+  });
+  return report(options, checks);
+}
+
+/** The exit status of a report: 0 when nothing failed, 65 (data error) otherwise. */
+export function verifyExitCode(report: VerifyReport): 0 | 65 {
+  return report.passed ? 0 : 65;
+}
+
+export function report(options: VerifyOptions, checks: readonly CheckResult[]): VerifyReport {
+  const counts = { pass: 0, fail: 0, info: 0 };
+  for (const check of checks) counts[check.status] += 1;
+  return {
+    season: options.season,
+    seasonType: options.seasonType,
+    datasets: options.datasets.map((dataset) => dataset.name),
+    passed: counts.fail === 0,
+    counts,
+    checks,
+  };
+}
+
+export function judgeCoverage(dataset: string, facts: CoverageFacts): CheckResult {
+  return {
+    name: `${dataset}.coverage`,
+    dataset,
+    status: facts.uncovered === 0 && facts.finalGames > 0 ? 'pass' : 'fail',
+    value:
+      facts.finalGames === 0
+        ? 'no final games in nba.games'
+        : `${facts.covered}/${facts.finalGames} final games (${percent(facts.covered / facts.finalGames)})` +
+          (facts.uncovered > 0 ? `, ${facts.uncovered} missing or failed` : ''),
+    expected: '100% of final games complete or empty',
+    details: games(facts.sample),
+  };
+}
+
+export function judgeRowCounts(dataset: string, table: string, facts: RowCountFacts): CheckResult {
+  return {
+    name: `${dataset}.row_counts`,
+    dataset,
+    status: facts.mismatched === 0 ? 'pass' : 'fail',
+    value: `${facts.mismatched} of ${facts.games} covered games differ`,
+    expected: `coverage row_count = rows in ${table}, per game`,
+    details: games(facts.sample),
+  };
+}
+
+export function judgeTruncation(dataset: string, facts: TruncationFacts): CheckResult {
+  return {
+    name: `${dataset}.truncated_responses`,
+    dataset,
+    status: facts.atThreshold === 0 ? 'pass' : 'fail',
+    value: `${facts.atThreshold} of ${facts.committed} committed responses`,
+    expected: `no accepted response with rows_returned >= floor(${TRUNCATION_RATIO} × max_rows)`,
+    details: facts.sample.map(
+      (response) =>
+        `request ${response.requestId} (run ${response.runId ?? '-'}): ${response.endpoint} ${response.measure ?? ''} ` +
+        `${response.rowsReturned}/${response.maxRows} rows, ${response.gameCount} games ` +
+        `${response.firstGameId ?? '?'}…${response.lastGameId ?? '?'}`,
+    ),
+  };
+}
+
+export function judgeCapHits(dataset: string, facts: CapHitFacts): CheckResult {
+  const responses = facts.calls.reduce((sum, call) => sum + call.responses, 0);
+  const truncated = facts.calls.reduce((sum, call) => sum + call.truncated, 0);
+  return {
+    name: `${dataset}.cap_hits_last_run`,
+    dataset,
+    status: 'info',
+    value:
+      facts.runId === null
+        ? 'no run has made requests'
+        : `run ${facts.runId}: ${truncated} of ${responses} responses truncated`,
+    expected: 'informational: splits on truncation cost calls',
+    details: facts.calls.map(
+      (call) => `${call.endpoint} ${call.measure ?? '-'}: ${call.truncated} of ${call.responses} truncated`,
+    ),
+  };
+}
+
+export function judgeTableCheck(dataset: string, check: TableCheck, facts: TableCheckFacts): CheckResult {
+  const name = `${dataset}.${check.name}`;
+  if (check.kind === 'rowsPerGame' && facts.kind === 'rowsPerGame') {
+    return {
+      name,
+      dataset,
+      status: facts.outside === 0 ? 'pass' : 'fail',
+      value:
+        facts.games === 0
+          ? 'no covered games'
+          : `${facts.outside} of ${facts.games} games outside (fewest ${facts.fewest}, most ${facts.most})`,
+      expected: `${check.min}–${check.max} rows per covered game`,
+      details: games(facts.sample),
+    };
+  }
+  if (check.kind === 'share' && facts.kind === 'share') {
+    const share = facts.rows === 0 ? null : facts.matching / facts.rows;
+    return {
+      name,
+      dataset,
+      status: share !== null && share >= check.min && share <= check.max ? 'pass' : 'fail',
+      value: share === null ? 'no rows' : `${percent(share)} of ${facts.rows} rows`,
+      expected: `${check.column} true in ${percent(check.min)}–${percent(check.max)} of rows`,
+      details: [],
+    };
+  }
+  if (check.kind === facts.kind && facts.kind !== 'rowsPerGame' && facts.kind !== 'share') {
+    return {
+      name,
+      dataset,
+      status: facts.violating === 0 ? 'pass' : 'fail',
+      value: `${facts.violating} of ${facts.rows} rows`,
+      expected: rowRule(check),
+      details: games(facts.sample),
+    };
+  }
+  throw new Error(`facts of a ${facts.kind} check given to ${name}, a ${check.kind} check`);
+}
+
+function rowRule(check: TableCheck): string {
+  switch (check.kind) {
+    case 'range':
+      return `${check.column} within ${check.min}–${check.max}`;
+    case 'notNull':
+      return `${check.columns.join(', ')} never NULL`;
+    case 'oneOf':
+      return `${check.column} one of ${check.values.join(', ')}`;
+    default:
+      return check.kind;
+  }
+}
+
+const games = (sample: readonly GameSample[]): string[] =>
+  sample.map((game) => `${game.gameId}: ${game.detail}`);
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}

@@ -1,0 +1,96 @@
+import test from 'ava';
+import type { Replica } from '../../replica/server.ts';
+import { skeletonTotals } from '../../replica/skeleton.ts';
+import { shotChart } from '../../src/streams/shotChart.ts';
+import { verify } from '../../src/streams/verify.ts';
+import { withTestDatabase } from '../support/database.ts';
+import { runTestBackfill, startTestReplica, testSkeleton } from '../support/pipeline.ts';
+import { runVerifyCli, tableChecks } from './runVerify.ts';
+
+const db = withTestDatabase(test);
+let replica: Replica;
+test.before(async () => {
+  replica = await startTestReplica();
+  const summary = await runTestBackfill({ pool: db.pool, replica });
+  if (summary.exitCode !== 0) throw new Error(`the season backfill failed with ${summary.exitCode}`);
+});
+test.after.always(async () => {
+  await replica?.close();
+});
+
+const SCOPE = { season: '2025-26', seasonType: 'Regular Season', datasets: [shotChart] };
+
+test.serial(
+  'after a full season backfill every check passes with 100% coverage of final games',
+  async (t) => {
+    const totals = skeletonTotals(testSkeleton());
+    const { rows } = await db.pool.query<{ responses: number; run_id: string }>(
+      `SELECT count(*)::int AS responses, max(run_id) AS run_id FROM nba_ingest.requests WHERE dataset = 'shot_chart'`,
+    );
+    const ledger = rows[0];
+
+    const report = await verify(db.pool, SCOPE);
+
+    t.true(report.passed);
+    t.deepEqual(report.counts, { pass: 8, fail: 0, info: 1 });
+    const byName = new Map(report.checks.map((check) => [check.name, check]));
+    t.deepEqual(byName.get('shot_chart.coverage'), {
+      name: 'shot_chart.coverage',
+      dataset: 'shot_chart',
+      status: 'pass',
+      value: `${totals.games}/${totals.games} final games (100.0%)`,
+      expected: '100% of final games complete or empty',
+      details: [],
+    });
+    t.is(byName.get('shot_chart.row_counts')?.value, `0 of ${totals.games} covered games differ`);
+    t.is(
+      byName.get('shot_chart.truncated_responses')?.value,
+      `0 of ${ledger?.responses} committed responses`,
+    );
+    t.is(
+      byName.get('shot_chart.cap_hits_last_run')?.value,
+      `run ${ledger?.run_id}: 0 of ${ledger?.responses} responses truncated`,
+    );
+    t.is(
+      byName.get('shot_chart.fg_pct')?.value,
+      `${((totals.fgm / totals.fga) * 100).toFixed(1)}% of ${totals.fga} rows`,
+    );
+    for (const name of ['period', 'x_y', 'shot_type']) {
+      t.is(byName.get(`shot_chart.${name}`)?.value, `0 of ${totals.fga} rows`, name);
+    }
+    t.regex(
+      byName.get('shot_chart.shots_per_game')?.value ?? '',
+      new RegExp(`^0 of ${totals.games} games outside`),
+    );
+    if (testSkeleton().source === 'real') {
+      t.is(byName.get('shot_chart.shots_per_game')?.value, '0 of 844 games outside (fewest 146, most 219)');
+      t.is(byName.get('shot_chart.fg_pct')?.value, '46.9% of 150670 rows');
+    }
+  },
+);
+
+test.serial('nba-ingest verify exits 0 and prints every check as a table row', (t) => {
+  const totals = skeletonTotals(testSkeleton());
+  const result = runVerifyCli(db.url);
+
+  t.is(result.status, 0, result.stderr);
+  t.is(
+    result.stdout.split('\n')[0],
+    'verify 2025-26 Regular Season (shot_chart): passed, 8 passed, 0 failed, 1 informational',
+  );
+  t.regex(
+    result.stdout,
+    new RegExp(`pass +shot_chart\\.coverage +${totals.games}/${totals.games} final games \\(100\\.0%\\)`),
+  );
+  t.deepEqual(tableChecks(result.stdout), [
+    ['pass', 'shot_chart.coverage'],
+    ['pass', 'shot_chart.row_counts'],
+    ['pass', 'shot_chart.truncated_responses'],
+    ['info', 'shot_chart.cap_hits_last_run'],
+    ['pass', 'shot_chart.shots_per_game'],
+    ['pass', 'shot_chart.fg_pct'],
+    ['pass', 'shot_chart.period'],
+    ['pass', 'shot_chart.x_y'],
+    ['pass', 'shot_chart.shot_type'],
+  ]);
+});
