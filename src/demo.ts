@@ -3,9 +3,10 @@
 // backfill, a second run that must cost no calls, and a check of the loaded rows against the season.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { parseCommandArgs } from './commandArgs.ts';
 import { backfillFlagsSchema, parseFlags, readEnvironment } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
-import { backfillSetup, parseCommandArgs, runBackfill } from './main.ts';
+import { backfillSetup, runBackfill } from './main.ts';
 import { coverageSummary } from './sinks/coverage.ts';
 import { openDatabase } from './sinks/database.ts';
 import { formatSummary } from './summary.ts';

@@ -1,9 +1,9 @@
 // The CLI: parses arguments, builds the configuration and the stream graph's dependencies,
 // runs a command, and turns its result into an exit code (SPEC §5).
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
+import { parseCommandArgs } from './commandArgs.ts';
 import {
   type BackfillFlags,
   backfillFlagsSchema,
@@ -135,26 +135,6 @@ export function reportFailure(error: unknown): number {
     `nba-ingest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
   return EXIT.internal;
-}
-
-/** node:util parseArgs with usage errors as exit 64. */
-export function parseCommandArgs(
-  args: readonly string[],
-  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
-): Record<string, unknown> {
-  try {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options,
-      strict: true,
-      allowPositionals: true,
-    });
-    if (positionals.length > 0) throw new ExitError(EXIT.usage, `unexpected argument "${positionals[0]}"`);
-    return values;
-  } catch (error) {
-    if (error instanceof ExitError) throw error;
-    throw new ExitError(EXIT.usage, error instanceof Error ? error.message : String(error));
-  }
 }
 
 const BACKFILL_OPTIONS = {

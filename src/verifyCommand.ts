@@ -1,9 +1,9 @@
 // `nba-ingest verify`: flags → the checks of the selected datasets → a table (or JSON) on stdout and
 // exit 0 when every check passes, 65 when one fails. Read-only: never migrates, never writes.
 import { z } from 'zod';
+import { parseCommandArgs } from './commandArgs.ts';
 import { backfillFlagsSchema, parseFlags, readEnvironment } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
-import { parseCommandArgs } from './main.ts';
 import { openDatabase } from './sinks/database.ts';
 import { DATASETS, resolveDatasets } from './streams/datasets.ts';
 import { type VerifyReport, verify, verifyExitCode } from './streams/verify.ts';
