@@ -22,7 +22,7 @@ export interface MergeOnDemandConfig<T, R> {
  * ```
  * concurrency 2; items a, b, c; each item's work:  --x|
  * pull:    a, b at 0 · c at 3 (a completed) · undefined at 3 (b completed)
- * result:  --(xx)x|     x, x at 2 (a, b); x at 5 (c); complete at 6
+ * result:  x, x at 2 (a, b); x at 5 (c); complete at 6
  * ```
  *
  * A throwing `pull` or `project`, or an erroring item, errors the result and unsubscribes every
@@ -30,9 +30,10 @@ export interface MergeOnDemandConfig<T, R> {
  * recursion) keeps pulling, so a long run of synchronous items does not grow the stack.
  *
  * @example
+ * // Sizes each batch when a slot frees, e.g. from what earlier responses showed.
  * let next = 0;
  * mergeOnDemand({
- *   pull: () => (next < games.length ? games.slice(next, (next += planner.size())) : undefined),
+ *   pull: () => (next < games.length ? games.slice(next, (next += nextBatchSize())) : undefined),
  *   project: (batch) => fetchAndStore(batch),
  *   concurrency: 2,
  * });

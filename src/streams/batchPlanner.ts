@@ -50,6 +50,12 @@ export interface KeyEstimate {
   readonly streak: number;
   /** A truncation showed the estimate wrong, not noisy: the next accepted response replaces it. */
   readonly reseed: boolean;
+  /**
+   * Until that response arrives, no batch may exceed half the truncated one: the estimate from a
+   * truncated answer is only a lower bound, and batches planned meanwhile (at concurrency ≥ 2)
+   * would otherwise truncate again.
+   */
+  readonly reseedCap: number;
 }
 
 export type PlannerState = ReadonlyMap<string, KeyEstimate>;
@@ -117,6 +123,7 @@ export function withSeeds(state: PlannerState, calls: readonly PlannedCall[]): P
       costCeiling: Number.POSITIVE_INFINITY,
       streak: 0,
       reseed: false,
+      reseedCap: Number.POSITIVE_INFINITY,
     });
   }
   return next;
@@ -156,7 +163,11 @@ export function planBatch(
     if (games < limit.games) limit = { games: Math.max(1, games), bound };
   };
   tighter(maxGameIds, 'uri');
-  for (const call of calls) tighter(estimateOf(state, call.key).costLimit, 'cost');
+  for (const call of calls) {
+    const estimate = estimateOf(state, call.key);
+    tighter(estimate.costLimit, 'cost');
+    tighter(estimate.reseedCap, 'rows');
+  }
   if (remaining <= limit.games) return { ...base, games: remaining, bound: 'remaining', limit: limit.games };
   const batches = Math.ceil(remaining / limit.games);
   return { ...base, games: Math.ceil(remaining / batches), bound: limit.bound, limit: limit.games };
@@ -170,7 +181,8 @@ export function planBatch(
  * - `truncated`: rowsPerGame ← max(rowsPerGame, rowsReturned / games), the least the truth can be;
  *   and since the estimate was wrong rather than noisy, the next accepted response (a half of the
  *   split batch, usually) replaces it instead of being averaged in (alpha 1 once), so the batches
- *   after a truncation are sized from a measurement, not from an average still dragged low.
+ *   after a truncation are sized from a measurement, not from an average still dragged low; until
+ *   then no batch exceeds half the truncated one.
  * - `costly` (a persistent 504 or timeout): the cost limit drops to the larger half of the batch.
  */
 export function learn(
@@ -191,7 +203,13 @@ function updated(current: KeyEstimate, settings: PlannerSettings, feedback: Plan
       const observed = feedback.rows / feedback.games;
       const alpha = current.reseed ? 1 : settings.alpha;
       const rowsPerGame = alpha * observed + (1 - alpha) * current.rowsPerGame;
-      const next = { ...current, rowsPerGame, responses: current.responses + 1, reseed: false };
+      const next = {
+        ...current,
+        rowsPerGame,
+        responses: current.responses + 1,
+        reseed: false,
+        reseedCap: Number.POSITIVE_INFINITY,
+      };
       if (!Number.isFinite(current.costLimit)) return next;
       const streak = current.streak + 1;
       if (streak < settings.raiseAfter) return { ...next, streak };
@@ -204,6 +222,7 @@ function updated(current: KeyEstimate, settings: PlannerSettings, feedback: Plan
         rowsPerGame: Math.max(current.rowsPerGame, feedback.rowsReturned / feedback.games),
         truncations: current.truncations + 1,
         reseed: true,
+        reseedCap: Math.min(current.reseedCap, Math.max(1, Math.floor(feedback.games / 2))),
       };
     case 'costly': {
       const half = Math.max(1, Math.ceil(feedback.games / 2));
