@@ -190,6 +190,8 @@ async function runPolicy(policy: string, databaseUrl: string, apiUrl: string): P
       BIN,
       'backfill',
       '--json',
+      '--datasets',
+      shotChart.name,
       '--batch-policy',
       policy,
       '--rate',

@@ -10,6 +10,7 @@ import { gameIdList } from './server/endpoint.ts';
 import { eventPlayerEndpoint } from './server/eventPlayerEndpoint.ts';
 import { type FaultKind, FaultPlan } from './server/faults.ts';
 import { FixtureStore } from './server/fixtures.ts';
+import { gamePlayerEndpoint } from './server/gamePlayerEndpoint.ts';
 import { type ReplicaOptions, resolveReplicaOptions } from './server/options.ts';
 import { QueryParams } from './server/queryParams.ts';
 import { playerIndexEndpoint, teamIndexEndpoint } from './server/referenceIndexEndpoints.ts';
@@ -37,6 +38,7 @@ export interface Replica {
 
 const ENDPOINTS: readonly Endpoint[] = [
   eventPlayerEndpoint,
+  gamePlayerEndpoint,
   scheduleEndpoint,
   scoreboardEndpoint,
   teamIndexEndpoint,

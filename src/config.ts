@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { type GameId, gameIdProblem } from './gameId.ts';
 import { BATCH_POLICIES } from './streams/batchPlanner.ts';
+import { DATASETS } from './streams/datasets.ts';
 
 export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season', 'All Star'] as const;
 
@@ -43,7 +44,7 @@ export const backfillFlagsSchema = z
   .object({
     season: seasonLabel.default('2025-26'),
     'season-type': z.enum(SEASON_TYPES).default('Regular Season'),
-    datasets: z.string().default('shot_chart'),
+    datasets: z.string().default(() => [...DATASETS.keys()].join(',')),
     'game-ids': z.string().optional(),
     since: isoDate.optional(),
     until: isoDate.optional(),

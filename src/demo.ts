@@ -1,5 +1,5 @@
 // `nba-ingest demo`: the whole job on a fresh machine. An embedded PostgreSQL, the API replica
-// (the real 2025-26 season when ../shared/data/real is there, a synthetic one otherwise), a shot-chart
+// (the real 2025-26 season when ../shared/data/real is there, a synthetic one otherwise), a
 // backfill, a second run that must cost no calls, and a check of the loaded rows against the season.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const DEMO_USAGE = `Usage: npm run demo  (nba-ingest demo [--synthetic])
 
 Starts an embedded PostgreSQL (in $NBA_INGEST_DATA_DIR/demo, default ./.nba-ingest/demo; DATABASE_URL is
 ignored so the demo never touches your data), starts the NBA API replica with a latency and rate-limit
-model, backfills the 2025-26 shot chart from scratch, runs the backfill again (covered games cost no
+model, backfills every dataset of the 2025-26 season from scratch, runs the backfill again (covered games cost no
 calls), and checks every game's rows against the season's box totals. The season is the real one from
 ../shared/data/real when that folder exists, a seeded synthetic full season otherwise.
 
@@ -94,7 +94,9 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
       skeleton.games.map((game) => game.id),
     );
     const shotRows = rows.reduce((sum, row) => sum + Number(row.fga), 0);
-    const fieldGoalCalls = first.datasets[0]?.callsByMeasure.FieldGoals ?? 0;
+    const fieldGoalCalls =
+      first.datasets.find((d) => d.dataset === 'shot_chart')?.callsByMeasure.FieldGoals ?? 0;
+    const secondCalls = second.datasets.reduce((sum, d) => sum + d.calls, 0);
     const floor = Math.ceil(totals.fga / 9_899);
     out('\n== check against the season');
     out(
@@ -104,7 +106,7 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
       `game × team totals (FGA, FGM, FG3A, FG3M) matching the box scores: ${totals.byGameTeam.length - mismatches.length} of ${totals.byGameTeam.length}`,
     );
     out(
-      `FieldGoals calls ${fieldGoalCalls} vs floor ⌈${totals.fga} / 9,899⌉ = ${floor}; second run shot-chart calls: ${second.datasets[0]?.calls ?? 0}`,
+      `FieldGoals calls ${fieldGoalCalls} vs floor ⌈${totals.fga} / 9,899⌉ = ${floor}; second run dataset calls: ${secondCalls}`,
     );
     const rssMb = process.resourceUsage().maxRSS / 1024;
     out(
@@ -115,7 +117,7 @@ export async function demoCommand(args: readonly string[]): Promise<number> {
       mismatches.length === 0 &&
       shotRows === totals.fga &&
       coverage.complete === totals.games &&
-      second.datasets[0]?.calls === 0 &&
+      secondCalls === 0 &&
       first.exitCode === EXIT.ok;
     if (!ok)
       throw new ExitError(EXIT.dataError, 'the demo finished but the loaded data does not match the season');

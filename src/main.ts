@@ -34,7 +34,7 @@ Commands:
   migrate    apply the SQL migrations in sql/ and exit
   verify     coverage, truncation and sanity checks of the loaded data (read-only; exit 65 on failure)
   replica    start the local replica of the NBA API (for tests, the demo and benchmarks)
-  demo       embedded Postgres + the replica + a 2025-26 shot-chart backfill + a summary
+  demo       embedded Postgres + the replica + a 2025-26 backfill of every dataset + a summary
 
 Run "nba-ingest <command> --help" for a command's options, "nba-ingest --version" for the version.
 
@@ -56,7 +56,7 @@ data (teams, players, schedule) first, then each dataset in GameId batches, comm
 Selection:
   --season YYYY-YY          season label (default 2025-26)
   --season-type TYPE        "Regular Season" (default), Playoffs, PlayIn, "Pre Season", "All Star"
-  --datasets LIST           comma list of datasets (default shot_chart; known: ${[...DATASETS.keys()].join(', ')})
+  --datasets LIST           comma list of datasets (default: all of ${[...DATASETS.keys()].join(', ')})
   --game-ids LIST           comma list of 10-digit game ids (e.g. 0022500001), instead of the season's games
   --since YYYY-MM-DD        first game day to load (US Eastern league day)
   --until YYYY-MM-DD        last game day to load

@@ -14,7 +14,3 @@ export const PLAYER_EVENT_GENERATORS = {
 } as const satisfies Record<string, EventRowGenerator>;
 
 export type PlayerEventType = keyof typeof PLAYER_EVENT_GENERATORS;
-
-export function isPlayerEventType(value: string): value is PlayerEventType {
-  return Object.hasOwn(PLAYER_EVENT_GENERATORS, value);
-}

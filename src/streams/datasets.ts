@@ -1,8 +1,11 @@
 // The datasets a run can load, by the name used in `--datasets`, coverage and the ledger.
 import type { QueryToolDataset } from './dataset.ts';
 import { shotChart } from './shotChart.ts';
+import { tracking } from './tracking.ts';
 
-export const DATASETS: ReadonlyMap<string, QueryToolDataset> = new Map([[shotChart.name, shotChart]]);
+export const DATASETS: ReadonlyMap<string, QueryToolDataset> = new Map(
+  [shotChart, tracking].map((dataset) => [dataset.name, dataset]),
+);
 
 /** `--datasets shot_chart,…` to declarations; unknown names are reported all at once. */
 export function resolveDatasets(list: string): QueryToolDataset[] | { unknown: string[] } {

@@ -17,7 +17,10 @@ function migrate() {
 test.serial('nba-ingest migrate applies every migration once, then reports the schema up to date', (t) => {
   const first = migrate();
   t.is(first.status, 0, first.stderr);
-  t.is(first.stdout, 'applied: 001_nba_reference, 002_nba_shot_chart, 003_nba_ingest\n');
+  t.is(
+    first.stdout,
+    'applied: 001_nba_reference, 002_nba_shot_chart, 003_nba_ingest, 004_nba_tracking_stats\n',
+  );
   const second = migrate();
   t.is(second.status, 0, second.stderr);
   t.is(second.stdout, 'schema is up to date\n');

@@ -26,9 +26,19 @@ async function scratchDirectory(files: Record<string, string>): Promise<string> 
 test('applies every sql/ migration in order, then nothing on the next run', async (t) => {
   const { pool } = await freshDatabase();
   const files = (await readdir(MIGRATIONS_DIRECTORY)).filter((file) => file.endsWith('.sql')).sort();
-  t.deepEqual(files, ['001_nba_reference.sql', '002_nba_shot_chart.sql', '003_nba_ingest.sql']);
+  t.deepEqual(files, [
+    '001_nba_reference.sql',
+    '002_nba_shot_chart.sql',
+    '003_nba_ingest.sql',
+    '004_nba_tracking_stats.sql',
+  ]);
 
-  t.deepEqual(await migrate(pool), ['001_nba_reference', '002_nba_shot_chart', '003_nba_ingest']);
+  t.deepEqual(await migrate(pool), [
+    '001_nba_reference',
+    '002_nba_shot_chart',
+    '003_nba_ingest',
+    '004_nba_tracking_stats',
+  ]);
   const recorded = await pool.query<{ version: number; name: string; checksum: string }>(
     'SELECT version, name, checksum FROM nba_ingest.schema_migrations ORDER BY version',
   );
@@ -38,6 +48,7 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
       [1, 'nba_reference', 64],
       [2, 'nba_shot_chart', 64],
       [3, 'nba_ingest', 64],
+      [4, 'nba_tracking_stats', 64],
     ],
   );
   const tables = await pool.query(
@@ -50,6 +61,7 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
       'nba.players',
       'nba.shot_chart',
       'nba.teams',
+      'nba.tracking_stats',
       'nba_ingest.coverage',
       'nba_ingest.quarantine',
       'nba_ingest.requests',
@@ -65,9 +77,14 @@ test('two processes migrating at once apply each migration exactly once', async 
   const other = new pg.Pool({ connectionString: url });
   try {
     const [first, second] = await Promise.all([migrate(pool), migrate(other)]);
-    t.deepEqual([...first, ...second].sort(), ['001_nba_reference', '002_nba_shot_chart', '003_nba_ingest']);
+    t.deepEqual([...first, ...second].sort(), [
+      '001_nba_reference',
+      '002_nba_shot_chart',
+      '003_nba_ingest',
+      '004_nba_tracking_stats',
+    ]);
     const count = await pool.query('SELECT count(*)::int AS n FROM nba_ingest.schema_migrations');
-    t.is(count.rows[0].n, 3);
+    t.is(count.rows[0].n, 4);
   } finally {
     await other.end();
   }

@@ -28,6 +28,10 @@ test.after.always(async () => {
 
 const SCOPE = { season: '2025-26', seasonType: 'Regular Season', datasets: [shotChart] };
 
+/** The CLI on the shot chart only: the only dataset these games were loaded for. */
+const verifyShotChart = (args: readonly string[] = []) =>
+  runVerifyCli(db.url, ['--datasets', 'shot_chart', ...args]);
+
 async function failing(): Promise<CheckResult[]> {
   const report = await verify(db.pool, SCOPE);
   return report.checks.filter((check) => check.status === 'fail');
@@ -68,7 +72,7 @@ test.serial('a final game without coverage fails verify (65) and is named', asyn
       details: [`${unloaded}: no coverage`],
     },
   ]);
-  const cli = runVerifyCli(db.url);
+  const cli = verifyShotChart();
   t.is(cli.status, 65, cli.stderr);
   t.regex(
     cli.stdout,
@@ -114,7 +118,7 @@ test.serial('a game whose coverage failed is named with its reason, in date orde
 test.serial('once every final game is covered verify passes (0)', async (t) => {
   await cutSchedule(loaded);
   t.deepEqual(await failing(), []);
-  const cli = runVerifyCli(db.url);
+  const cli = verifyShotChart();
   t.is(cli.status, 0, cli.stderr);
   t.true(cli.stdout.includes('pass    shot_chart.coverage             4/4 final games (100.0%)'));
 });
@@ -138,7 +142,7 @@ test.serial('rows deleted behind complete coverage fail row_counts (65), naming 
       details: [`${game}: coverage ${expected}, table ${expected - 5}`],
     },
   ]);
-  const cli = runVerifyCli(db.url);
+  const cli = verifyShotChart();
   t.is(cli.status, 65, cli.stderr);
   t.true(cli.stdout.includes(`\n        ${game}: coverage ${expected}, table ${expected - 5}\n`));
 
@@ -245,14 +249,14 @@ test.serial('a committed response at the truncation threshold fails verify (65)'
       },
     ],
   );
-  const cli = runVerifyCli(db.url);
+  const cli = verifyShotChart();
   t.is(cli.status, 65, cli.stderr);
   t.true(cli.stdout.includes(`\n        request ${ids[0]} (run ${runId}): `));
 });
 
 test.serial('--json parses and holds the same checks, in the same order, as the table', (t) => {
-  const table = runVerifyCli(db.url);
-  const json = runVerifyCli(db.url, ['--json']);
+  const table = verifyShotChart();
+  const json = verifyShotChart(['--json']);
   t.is(json.status, 65, json.stderr);
   t.is(table.status, 65, table.stderr);
 
@@ -284,7 +288,7 @@ test('a bad flag, season or dataset exits 64 with a message naming it', (t) => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['--season', '2025-27'], /--season: the second year must follow the first/],
     [['--season-type', 'Summer'], /--season-type: /],
-    [['--datasets', 'shot_chart,nope'], /--datasets: unknown dataset nope \(known: shot_chart\)/],
+    [['--datasets', 'shot_chart,nope'], /--datasets: unknown dataset nope \(known: shot_chart, tracking\)/],
     [['extra'], /unexpected argument "extra"/],
   ];
   for (const [args, message] of cases) {
@@ -302,7 +306,7 @@ test('a database without the schema fails with 78 and is left untouched', async 
     t.is(result.status, 78, result.stderr);
     t.regex(
       result.stderr,
-      /^nba-ingest: the database has no nba-ingest schema to verify \(missing: nba\.games, nba\.shot_chart, nba_ingest\.coverage, nba_ingest\.requests\); run "nba-ingest migrate"/,
+      /^nba-ingest: the database has no nba-ingest schema to verify \(missing: nba\.games, nba\.shot_chart, nba\.tracking_stats, nba_ingest\.coverage, nba_ingest\.requests\); run "nba-ingest migrate"/,
     );
     const { rows } = await empty.pool.query(
       `SELECT nspname FROM pg_namespace WHERE nspname IN ('nba', 'nba_ingest')`,
@@ -318,6 +322,8 @@ test('verify --help prints its options and exits 0', (t) => {
   t.is(result.status, 0, result.stderr);
   t.regex(result.stdout, /^Usage: nba-ingest verify \[options\]\n/);
   t.true(
-    result.stdout.includes('  --datasets LIST           comma list of datasets (default: all, shot_chart)\n'),
+    result.stdout.includes(
+      '  --datasets LIST           comma list of datasets (default: all, shot_chart, tracking)\n',
+    ),
   );
 });

@@ -2,6 +2,7 @@ import test from 'ava';
 import type { Replica } from '../../replica/server.ts';
 import { skeletonTotals } from '../../replica/skeleton.ts';
 import { shotChart } from '../../src/streams/shotChart.ts';
+import { tracking } from '../../src/streams/tracking.ts';
 import { verify } from '../../src/streams/verify.ts';
 import { withTestDatabase } from '../support/database.ts';
 import { runTestBackfill, startTestReplica, testSkeleton } from '../support/pipeline.ts';
@@ -11,7 +12,11 @@ const db = withTestDatabase(test);
 let replica: Replica;
 test.before(async () => {
   replica = await startTestReplica();
-  const summary = await runTestBackfill({ pool: db.pool, replica });
+  const summary = await runTestBackfill({
+    pool: db.pool,
+    replica,
+    options: { datasets: [shotChart, tracking] },
+  });
   if (summary.exitCode !== 0) throw new Error(`the season backfill failed with ${summary.exitCode}`);
 });
 test.after.always(async () => {
@@ -76,7 +81,7 @@ test.serial('nba-ingest verify exits 0 and prints every check as a table row', (
   t.is(result.status, 0, result.stderr);
   t.is(
     result.stdout.split('\n')[0],
-    'verify 2025-26 Regular Season (shot_chart): passed, 8 passed, 0 failed, 1 informational',
+    'verify 2025-26 Regular Season (shot_chart, tracking): passed, 15 passed, 0 failed, 2 informational',
   );
   t.regex(
     result.stdout,
@@ -92,5 +97,23 @@ test.serial('nba-ingest verify exits 0 and prints every check as a table row', (
     ['pass', 'shot_chart.period'],
     ['pass', 'shot_chart.x_y'],
     ['pass', 'shot_chart.shot_type'],
+    ['pass', 'tracking.coverage'],
+    ['pass', 'tracking.row_counts'],
+    ['pass', 'tracking.truncated_responses'],
+    ['info', 'tracking.cap_hits_last_run'],
+    ['pass', 'tracking.players_per_game'],
+    ['pass', 'tracking.cfg_pct'],
+    ['pass', 'tracking.uf_fg_pct'],
+    ['pass', 'tracking.minutes'],
   ]);
+});
+
+test.serial('the tracking checks pass with 100% coverage and 10–40 players per game', async (t) => {
+  const games = testSkeleton().games.filter((game) => game.status === 3).length;
+  const report = await verify(db.pool, { ...SCOPE, datasets: [tracking] });
+  t.true(report.passed);
+  t.deepEqual(report.counts, { pass: 7, fail: 0, info: 1 });
+  const byName = new Map(report.checks.map((check) => [check.name, check]));
+  t.is(byName.get('tracking.coverage')?.value, `${games}/${games} final games (100.0%)`);
+  t.regex(byName.get('tracking.players_per_game')?.value ?? '', new RegExp(`^0 of ${games} games outside`));
 });
