@@ -1,11 +1,10 @@
 // `nba-ingest replica`: starts the NBA API replica on a local port, prints its URL and serves until
 // SIGINT or SIGTERM. Flags map one to one onto startReplica's options.
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCommandArgs } from '../src/commandArgs.ts';
+import { EXIT, ExitError } from '../src/exitCodes.ts';
 import { startReplica } from './server.ts';
 import { defaultDataDir, loadSkeleton, type Skeleton } from './skeleton.ts';
-
-const EXIT = { ok: 0, usage: 64, dataError: 65, configuration: 78 } as const;
 
 export const REPLICA_USAGE = `Usage: nba-ingest replica [options]
 
@@ -37,7 +36,7 @@ export interface ReplicaCommandIo {
   stop?: AbortSignal;
 }
 
-class UsageError extends Error {}
+const usageError = (message: string) => new ExitError(EXIT.usage, message);
 
 export async function replicaCommand(
   args: string[],
@@ -91,34 +90,29 @@ export async function replicaCommand(
 }
 
 function parseFlags(args: string[]) {
-  const { values } = parseArgs({
-    args,
-    strict: true,
-    allowPositionals: false,
-    options: {
-      data: { type: 'string' },
-      synthetic: { type: 'boolean' },
-      'synthetic-games': { type: 'string' },
-      seed: { type: 'string' },
-      host: { type: 'string' },
-      port: { type: 'string' },
-      fixtures: { type: 'string' },
-      'api-key': { type: 'string' },
-      rate: { type: 'string' },
-      burst: { type: 'string' },
-      'latency-base-ms': { type: 'string' },
-      'latency-per-row-us': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const values = parseCommandArgs(args, {
+    data: { type: 'string' },
+    synthetic: { type: 'boolean' },
+    'synthetic-games': { type: 'string' },
+    seed: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    fixtures: { type: 'string' },
+    'api-key': { type: 'string' },
+    rate: { type: 'string' },
+    burst: { type: 'string' },
+    'latency-base-ms': { type: 'string' },
+    'latency-per-row-us': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  }) as Partial<Record<string, string>> & { synthetic?: boolean; help?: boolean };
   if (values.synthetic && values.data !== undefined)
-    throw new UsageError('--data and --synthetic exclude each other');
+    throw usageError('--data and --synthetic exclude each other');
   if (values.data !== undefined && !existsSync(values.data))
-    throw new UsageError(`--data: no such directory ${values.data}`);
+    throw usageError(`--data: no such directory ${values.data}`);
   if (values.fixtures !== undefined && !existsSync(values.fixtures)) {
-    throw new UsageError(`--fixtures: no such directory ${values.fixtures}`);
+    throw usageError(`--fixtures: no such directory ${values.fixtures}`);
   }
-  if (values.burst !== undefined && values.rate === undefined) throw new UsageError('--burst needs --rate');
+  if (values.burst !== undefined && values.rate === undefined) throw usageError('--burst needs --rate');
   const rate = number(values.rate, '--rate', { above: 0 });
   const burst = number(values.burst, '--burst', { integer: true, min: 1 });
   return {
@@ -161,7 +155,7 @@ function number(
         : rules.min !== undefined || rules.max !== undefined
           ? ` in [${rules.min ?? '-∞'}, ${rules.max ?? '∞'}]`
           : '';
-    throw new UsageError(`${flag} expects ${kind}${range}, got "${text}"`);
+    throw usageError(`${flag} expects ${kind}${range}, got "${text}"`);
   }
   return value;
 }
