@@ -2,6 +2,7 @@
 // call (nba_ingest.requests) and quarantined payloads. Written on the caller's client, inside the
 // transaction that holds the data they describe; each kind is one statement over unnest'ed arrays.
 import type pg from 'pg';
+import type { ErrorKind } from '../operators/errorKind.ts';
 
 export interface CoverageRow {
   readonly dataset: string;
@@ -27,7 +28,7 @@ export interface LedgerRow {
   readonly maxRows: number | null;
   readonly truncated: boolean;
   readonly attempt: number;
-  readonly errorKind: 'throttled' | 'size' | 'transient' | 'permanent' | null;
+  readonly errorKind: ErrorKind | null;
   readonly action: string;
   readonly reason: string | null;
   readonly durationMs: number;

@@ -16,7 +16,7 @@ import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstr
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
 import type { QueryToolDataset } from './dataset.ts';
 import { selectGames } from './gameSelection.ts';
-import { runQueryToolStream } from './queryToolStream.ts';
+import { runQueryToolStream, toLedgerRow } from './queryToolStream.ts';
 import {
   gamesTable,
   playerIndexSchema,
@@ -259,7 +259,7 @@ async function loadReference(options: BackfillOptions, deps: BackfillDeps, runId
     return { games, calls: records.length };
   } finally {
     if (write)
-      await writeRecords(pool, { ledger: records.map((call) => ({ ...call, runId, dataset: 'reference' })) });
+      await writeRecords(pool, { ledger: records.map((call) => toLedgerRow(call, 'reference', runId)) });
   }
 }
 

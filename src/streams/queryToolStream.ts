@@ -362,6 +362,7 @@ function failedCoverage(
   return { dataset, gameId, status: 'failed', rowCount: 0, contentHash: null, reason, fetchedAt, runId };
 }
 
-function toLedgerRow(call: CallRecord, dataset: string, runId: number | null): LedgerRow {
+/** A source's call record as a row of nba_ingest.requests (the same fields, plus run and dataset). */
+export function toLedgerRow(call: CallRecord, dataset: string, runId: number | null): LedgerRow {
   return { ...call, runId, dataset };
 }
