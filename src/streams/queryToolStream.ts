@@ -13,7 +13,7 @@ import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/quer
 import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
-import { countCalls, type DatasetTelemetry } from './telemetry.ts';
+import { countCalls, countFailures, type DatasetTelemetry } from './telemetry.ts';
 
 export interface QueryToolStreamContext {
   readonly source: QueryToolSource;
@@ -125,7 +125,7 @@ async function handleOutcome(
     const reason = outcome.reason;
     telemetry.failedBatches += 1;
     telemetry.gamesFailed += outcome.batch.length;
-    telemetry.failures[reason] = (telemetry.failures[reason] ?? 0) + outcome.batch.length;
+    countFailures(telemetry, reason, outcome.batch.length);
     context.logger.error({ dataset: dataset.name, games: outcome.batch.length, reason }, 'batch failed');
     const fetchedAt = new Date();
     const coverage = outcome.batch.map((gameId) =>
@@ -263,17 +263,19 @@ export function parseBatch(
   const loadedGames: GameId[] = [];
   const coverage: CoverageRow[] = [];
   const fetchedAt = new Date();
+  const failGame = (gameId: GameId, reason: string) => {
+    coverage.push(failedCoverage(dataset.name, gameId, reason, fetchedAt, runId));
+    countFailures(telemetry, reason, 1);
+  };
   for (const [gameId, byMeasure] of parts) {
     const reason = failed.get(gameId);
     if (reason) {
-      coverage.push(failedCoverage(dataset.name, gameId, reason, fetchedAt, runId));
-      telemetry.failures[reason] = (telemetry.failures[reason] ?? 0) + 1;
+      failGame(gameId, reason);
       continue;
     }
     const gameRows = dataset.toRows(gameId, byMeasure, context.mapping);
     if (gameRows.length === 0) {
-      coverage.push(failedCoverage(dataset.name, gameId, 'no_rows_for_final_game', fetchedAt, runId));
-      telemetry.failures.no_rows_for_final_game = (telemetry.failures.no_rows_for_final_game ?? 0) + 1;
+      failGame(gameId, 'no_rows_for_final_game');
       note(gameId, 'no_rows_for_final_game', 'a final game came back with no rows', null);
       continue;
     }

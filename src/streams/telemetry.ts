@@ -89,3 +89,8 @@ export function countCalls(telemetry: DatasetTelemetry, calls: readonly CallReco
 export function totalCalls(telemetry: DatasetTelemetry): number {
   return Object.values(telemetry.calls).reduce((sum, n) => sum + n, 0);
 }
+
+/** Counts `games` failed games under their reason (the exit code is decided from these reasons). */
+export function countFailures(telemetry: DatasetTelemetry, reason: string, games: number): void {
+  telemetry.failures[reason] = (telemetry.failures[reason] ?? 0) + games;
+}
