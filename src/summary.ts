@@ -17,9 +17,9 @@ export function formatSummary(summary: BackfillSummary): string {
       `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
       `  calls ${d.calls}${measures ? ` (${measures})` : ''}, splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );
-    if (d.droppedUnrequested || d.quarantined) {
+    if (d.droppedUnrequested || d.outOfRange || d.quarantined) {
       lines.push(
-        `  rows of unrequested games dropped ${d.droppedUnrequested}, quarantine entries ${d.quarantined}`,
+        `  rows of unrequested games dropped ${d.droppedUnrequested}, values out of range stored as NULL ${d.outOfRange}, quarantine entries ${d.quarantined}`,
       );
     }
     for (const [reason, games] of Object.entries(d.failures))

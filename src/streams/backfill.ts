@@ -73,6 +73,8 @@ export interface DatasetSummary {
   readonly retries: number;
   readonly throttledWaits: number;
   readonly droppedUnrequested: number;
+  /** Stat values outside their unit's range, stored as NULL and quarantined. */
+  readonly outOfRange: number;
   readonly quarantined: number;
   readonly failures: Record<string, number>;
 }
@@ -314,6 +316,7 @@ function datasetSummary(
     retries: telemetry.retries,
     throttledWaits: telemetry.throttledWaits,
     droppedUnrequested: telemetry.droppedUnrequested,
+    outOfRange: telemetry.outOfRange,
     quarantined: telemetry.quarantined,
     failures: { ...telemetry.failures },
   };

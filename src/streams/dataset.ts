@@ -5,6 +5,7 @@ import type { GameId } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { QueryToolCall } from '../sources/queryTool.ts';
+import type { OutOfRange } from './rowValues.ts';
 
 /** Every Query Tool row names its game; that is what the identity check reads. */
 export interface GameRow {
@@ -22,6 +23,11 @@ export interface MappingContext {
   readonly seasonType: string;
 }
 
+/** What a mapping gets for one game: the run's context and where to report out-of-range values. */
+export interface RowContext extends MappingContext {
+  readonly flag: (issue: OutOfRange) => void;
+}
+
 export interface QueryToolDataset {
   /** The dataset's name in coverage, the ledger and `--datasets`. */
   readonly name: string;
@@ -30,10 +36,10 @@ export interface QueryToolDataset {
   /** The previous implementation's fixed games per batch: what `--batch-policy fixed` plans. */
   readonly fixedBatchSize: number;
   /**
-   * Pure: one game's validated rows, by call measure, to target rows in `table.columns` order.
-   * May throw a DatasetRowError for a row that breaks a rule only the combination reveals.
+   * Pure but for `context.flag`: one game's validated rows, by call measure, to target rows in
+   * `table.columns` order.
    */
-  toRows(game: GameId, parts: ReadonlyMap<string, readonly GameRow[]>, context: MappingContext): unknown[][];
+  toRows(game: GameId, parts: ReadonlyMap<string, readonly GameRow[]>, context: RowContext): unknown[][];
   /** Sanity assertions that real data guarantees, run by `nba-ingest verify` on `table`. */
   readonly checks?: readonly TableCheck[];
 }

@@ -13,6 +13,7 @@ import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/quer
 import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
+import type { OutOfRange } from './rowValues.ts';
 import { countCalls, countFailures, type DatasetTelemetry } from './telemetry.ts';
 
 export interface QueryToolStreamContext {
@@ -210,7 +211,8 @@ interface ParsedBatch {
 /**
  * Validates every row, keeps only rows of requested games (others are dropped, counted and
  * quarantined), and maps each game's rows. A game with an invalid row, or no rows at all although
- * it is final, is failed rather than stored as complete.
+ * it is final, is failed rather than stored as complete. Out-of-range values are stored as NULL and
+ * quarantined as `out_of_range` with the game still complete: the rest of its row is sound.
  */
 export function parseBatch(
   dataset: QueryToolDataset,
@@ -273,7 +275,16 @@ export function parseBatch(
       failGame(gameId, reason);
       continue;
     }
-    const gameRows = dataset.toRows(gameId, byMeasure, context.mapping);
+    const flag = (issue: OutOfRange) => {
+      telemetry.outOfRange += 1;
+      note(
+        gameId,
+        'out_of_range',
+        `${issue.key} stored as NULL: ${issue.value} is not ${issue.unit} (${issue.column})`,
+        issue,
+      );
+    };
+    const gameRows = dataset.toRows(gameId, byMeasure, { ...context.mapping, flag });
     if (gameRows.length === 0) {
       failGame(gameId, 'no_rows_for_final_game');
       note(gameId, 'no_rows_for_final_game', 'a final game came back with no rows', null);

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { type GameId, gameIdSchema } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
-import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
+import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
+import { idOrNull, seasonYearOf, textOrNull } from './rowValues.ts';
 
 const EVENT_PLAYER = '/api/querytool/event/player';
 const EVENT_PARAMS = { SumScope: 'Event', PerMode: 'Totals', Grouping: 'None', TeamGrouping: 'Y' } as const;
@@ -145,15 +146,10 @@ const table: TableSpec = {
   ],
 };
 
-/** `teamId = 0` means "several teams"; an assist by player 0 means no assist. */
-const idOrNull = (value: number | null | undefined): number | null => (value ? value : null);
-const textOrNull = (value: string | null | undefined): string | null =>
-  value === undefined || value === null || value === '' || value === '0' ? null : value;
-
 function toRows(
   game: GameId,
   parts: ReadonlyMap<string, readonly GameRow[]>,
-  context: MappingContext,
+  context: RowContext,
 ): unknown[][] {
   const shots = (parts.get(fieldGoals.measure) ?? []) as readonly FieldGoalRow[];
   const tracking = new Map<number, TrackingShotRow>();
@@ -161,7 +157,7 @@ function toRows(
     tracking.set(row.eventNumber, row);
   }
   const seasonLabel = context.seasonLabel;
-  const seasonYear = Number(seasonLabel.slice(0, 4));
+  const seasonYear = seasonYearOf(seasonLabel);
   return shots.map((shot) => {
     const flags = tracking.get(shot.eventNumber)?.stats;
     const shotType = SHOT_TYPES.find(([key]) => shot.stats[key] === true)?.[1] ?? null;

@@ -31,6 +31,8 @@ export interface DatasetTelemetry {
   duplicates: number;
   placeholders: number;
   droppedUnrequested: number;
+  /** Stat values outside their unit's range, stored as NULL. */
+  outOfRange: number;
   quarantined: number;
   batchesPlanned: number;
   splits: number;
@@ -59,6 +61,7 @@ export function emptyDatasetTelemetry(dataset: string): DatasetTelemetry {
     duplicates: 0,
     placeholders: 0,
     droppedUnrequested: 0,
+    outOfRange: 0,
     quarantined: 0,
     batchesPlanned: 0,
     splits: 0,

@@ -1,18 +1,27 @@
 // Player tracking per game: one row per player who played, from /game/player MeasureType=Tracking
 // (TeamGrouping=Y), into nba.tracking_stats with the raw stats object kept whole. Percentages are
-// fractions 0–1: a row outside that range fails its game at parse time (schema_mismatch), never rescaled.
+// fractions 0–1: a value outside that range is stored as NULL and flagged (rowValues), never rescaled.
 import { z } from 'zod';
 import { type GameId, gameIdSchema } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
-import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
+import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
+import {
+  idOrNull,
+  type StatColumn,
+  seasonYearOf,
+  statColumnSpecs,
+  statsSchema,
+  statValues,
+  textOrNull,
+} from './rowValues.ts';
 
 const GAME_PLAYER = '/api/querytool/game/player';
 
 const optionalText = z.string().nullish();
 
-/** Each stat key the table has a column for, with its unit: what decides its schema and column type. */
-const STAT_COLUMNS = [
+/** Each stat key the table has a column for, with its unit: what decides its column type and range. */
+const STAT_COLUMNS: readonly StatColumn[] = [
   ['MIN', 'minutes', 'decimal'],
   ['DIST_MILES', 'dist_miles', 'decimal'],
   ['DIST_MILES_OFF', 'dist_miles_off', 'decimal'],
@@ -30,21 +39,7 @@ const STAT_COLUMNS = [
   ['REB_CHANCES', 'reb_chances', 'count'],
   ['CONTESTED_FG_PCT', 'cfg_pct', 'fraction'],
   ['UNCONTESTED_FG_PCT', 'uf_fg_pct', 'fraction'],
-] as const;
-
-const UNITS = {
-  decimal: { schema: z.number().nonnegative().nullish(), type: 'numeric' },
-  count: { schema: z.number().int().nonnegative().nullish(), type: 'int' },
-  /** A fraction 0–1; a percentage scale (e.g. 47.5) is another unit, not something to divide here. */
-  fraction: { schema: z.number().min(0).max(1).nullish(), type: 'numeric' },
-} as const;
-
-/** The known keys are typed and range-checked; any other key passes through to the raw JSON. */
-const trackingStats = z.looseObject(
-  Object.fromEntries(STAT_COLUMNS.map(([key, , unit]) => [key, UNITS[unit].schema])) as {
-    [Entry in (typeof STAT_COLUMNS)[number] as Entry[0]]: (typeof UNITS)[Entry[2]]['schema'];
-  },
-);
+];
 
 const trackingRow = z.object({
   gameId: gameIdSchema,
@@ -55,7 +50,7 @@ const trackingRow = z.object({
   gameDate: z.iso.date().nullish(),
   seasonYear: optionalText,
   seasonType: optionalText,
-  stats: trackingStats,
+  stats: statsSchema(STAT_COLUMNS),
 });
 type TrackingRow = z.output<typeof trackingRow>;
 
@@ -81,7 +76,7 @@ const table: TableSpec = {
     { name: 'season_year', type: 'int' },
     { name: 'season_label', type: 'text' },
     { name: 'season_type', type: 'text' },
-    ...STAT_COLUMNS.map(([, column, unit]) => ({ name: column, type: UNITS[unit].type })),
+    ...statColumnSpecs(STAT_COLUMNS),
     { name: 'tracking_stats_json', type: 'jsonb' },
   ],
   key: ['game_id', 'nba_id'],
@@ -92,19 +87,14 @@ const table: TableSpec = {
   ],
 };
 
-/** `teamId = 0` means "several teams". */
-const idOrNull = (value: number | null | undefined): number | null => (value ? value : null);
-const textOrNull = (value: string | null | undefined): string | null =>
-  value === undefined || value === null || value === '' ? null : value;
-
 function toRows(
   game: GameId,
   parts: ReadonlyMap<string, readonly GameRow[]>,
-  context: MappingContext,
+  context: RowContext,
 ): unknown[][] {
   const rows = (parts.get(trackingCall.measure) ?? []) as readonly TrackingRow[];
   const seasonLabel = context.seasonLabel;
-  const seasonYear = Number(seasonLabel.slice(0, 4));
+  const seasonYear = seasonYearOf(seasonLabel);
   return rows.map((row) => [
     game,
     row.playerId,
@@ -115,7 +105,7 @@ function toRows(
     seasonYear,
     row.seasonYear ?? seasonLabel,
     row.seasonType ?? context.seasonType,
-    ...STAT_COLUMNS.map(([key]) => row.stats[key] ?? null),
+    ...statValues(row.stats, STAT_COLUMNS, context.flag),
     row.stats,
   ]);
 }

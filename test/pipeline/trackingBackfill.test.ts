@@ -1,7 +1,7 @@
 // The tracking dataset end to end: /game/player MeasureType=Tracking from the replica into
 // nba.tracking_stats, checked against what the replica's generator computes for the test season.
-// Crafted fixture rows pin the rules: teamId 0 is stored as NULL, and a fraction outside 0–1 fails
-// only its own game (quarantined as schema_mismatch), never rescaled.
+// Crafted fixture rows pin the rules: teamId 0 is stored as NULL, and a fraction outside 0–1 is
+// stored as NULL and quarantined as out_of_range (its raw value kept in the stats JSON), never rescaled.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,7 +142,7 @@ test.serial('a second run makes no tracking calls', async (t) => {
   );
 });
 
-test('teamId 0 is stored as NULL; a fraction outside 0–1 fails only its own game as schema_mismatch', async (t) => {
+test('teamId 0 is stored as NULL; a fraction outside 0–1 is stored as NULL and flagged, not rescaled', async (t) => {
   const games = finalGames.slice(0, 4).map((game) => game.id as GameId);
   const [severalTeamsGame, outOfRangeGame, ...cleanGames] = games;
   const rowsOf = (id: string | undefined) => {
@@ -175,26 +175,36 @@ test('teamId 0 is stored as NULL; a fraction outside 0–1 fails only its own ga
   });
 
   const loaded = summary.datasets[0];
-  t.is(loaded?.gamesLoaded, 3);
-  t.is(loaded?.gamesFailed, 1);
-  t.deepEqual(loaded?.failures, { schema_mismatch: 1 });
-  const coverage = await database.pool.query<{ game_id: string; status: string; reason: string | null }>(
-    `SELECT game_id, status, reason FROM nba_ingest.coverage WHERE dataset = 'tracking' ORDER BY game_id`,
+  t.is(summary.exitCode, 0);
+  t.is(loaded?.gamesLoaded, 4);
+  t.is(loaded?.outOfRange, 1);
+  t.deepEqual(loaded?.failures, {});
+  const coverage = await database.pool.query<{ status: string; n: number }>(
+    `SELECT status, count(*)::int AS n FROM nba_ingest.coverage WHERE dataset = 'tracking' GROUP BY status`,
   );
-  const byGame = new Map(coverage.rows.map((row) => [row.game_id, [row.status, row.reason]]));
-  t.deepEqual(byGame.get(outOfRangeGame as string), ['failed', 'schema_mismatch']);
-  for (const game of [severalTeamsGame, ...cleanGames])
-    t.deepEqual(byGame.get(game as string), ['complete', null]);
-  const quarantined = await database.pool.query<{ reason: string; game_id: string | null }>(
-    'SELECT reason, game_id FROM nba_ingest.quarantine ORDER BY quarantine_id',
+  t.deepEqual(coverage.rows, [{ status: 'complete', n: 4 }]);
+  const quarantined = await database.pool.query<{ reason: string; game_id: string | null; detail: string }>(
+    'SELECT reason, game_id, detail FROM nba_ingest.quarantine ORDER BY quarantine_id',
   );
-  t.deepEqual(quarantined.rows, [{ reason: 'schema_mismatch', game_id: outOfRangeGame }]);
+  t.deepEqual(quarantined.rows, [
+    {
+      reason: 'out_of_range',
+      game_id: outOfRangeGame as string,
+      detail: '1 row(s): CONTESTED_FG_PCT stored as NULL: 1.7 is not a fraction 0-1 (cfg_pct)',
+    },
+  ]);
+  const flagged = await database.pool.query<{ cfg_pct: string | null; raw: number }>(
+    `SELECT cfg_pct, (tracking_stats_json->>'CONTESTED_FG_PCT')::float8 AS raw
+       FROM nba.tracking_stats WHERE game_id = $1 AND nba_id = $2`,
+    [outOfRangeGame, first.playerId],
+  );
+  t.deepEqual(flagged.rows, [{ cfg_pct: null, raw: 1.7 }]);
 
   const stored = await database.pool.query<{ game_id: string; n: number; null_teams: number }>(
     `SELECT game_id, count(*)::int AS n, (count(*) FILTER (WHERE team_id IS NULL))::int AS null_teams
        FROM nba.tracking_stats GROUP BY game_id ORDER BY game_id`,
   );
-  const expected = [severalTeamsGame, ...cleanGames]
+  const expected = games
     .map((id) => ({
       game_id: id as string,
       n: rowsOf(id).length,
