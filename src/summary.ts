@@ -22,6 +22,8 @@ export function formatSummary(summary: BackfillSummary): string {
         `  rows of unrequested games dropped ${d.droppedUnrequested}, values out of range stored as NULL ${d.outOfRange}, quarantine entries ${d.quarantined}`,
       );
     }
+    for (const [reason, rows] of Object.entries(d.dropped))
+      lines.push(`  not stored by rule: ${rows} row(s), ${reason}`);
     for (const [reason, games] of Object.entries(d.failures))
       lines.push(`  failed: ${games} game(s), ${reason}`);
   }

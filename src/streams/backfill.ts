@@ -75,6 +75,8 @@ export interface DatasetSummary {
   readonly droppedUnrequested: number;
   /** Stat values outside their unit's range, stored as NULL and quarantined. */
   readonly outOfRange: number;
+  /** Sound rows not stored by rule, by reason. */
+  readonly dropped: Record<string, number>;
   readonly quarantined: number;
   readonly failures: Record<string, number>;
 }
@@ -317,6 +319,7 @@ function datasetSummary(
     throttledWaits: telemetry.throttledWaits,
     droppedUnrequested: telemetry.droppedUnrequested,
     outOfRange: telemetry.outOfRange,
+    dropped: { ...telemetry.dropped },
     quarantined: telemetry.quarantined,
     failures: { ...telemetry.failures },
   };

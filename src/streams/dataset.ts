@@ -23,9 +23,12 @@ export interface MappingContext {
   readonly seasonType: string;
 }
 
-/** What a mapping gets for one game: the run's context and where to report out-of-range values. */
+/** What a mapping gets for one game: the run's context, and where it reports what it did not store. */
 export interface RowContext extends MappingContext {
+  /** A value outside its unit's range, stored as NULL: quarantined as `out_of_range`. */
   readonly flag: (issue: OutOfRange) => void;
+  /** A sound row the dataset does not store by rule (e.g. a lineup with no minutes): counted by reason. */
+  readonly drop: (reason: string) => void;
 }
 
 export interface QueryToolDataset {

@@ -284,7 +284,10 @@ export function parseBatch(
         issue,
       );
     };
-    const gameRows = dataset.toRows(gameId, byMeasure, { ...context.mapping, flag });
+    const drop = (reason: string) => {
+      telemetry.dropped[reason] = (telemetry.dropped[reason] ?? 0) + 1;
+    };
+    const gameRows = dataset.toRows(gameId, byMeasure, { ...context.mapping, flag, drop });
     if (gameRows.length === 0) {
       failGame(gameId, 'no_rows_for_final_game');
       note(gameId, 'no_rows_for_final_game', 'a final game came back with no rows', null);

@@ -33,6 +33,8 @@ export interface DatasetTelemetry {
   droppedUnrequested: number;
   /** Stat values outside their unit's range, stored as NULL. */
   outOfRange: number;
+  /** Sound rows not stored by a dataset's rule, by reason (e.g. `zero_minute_lineup`). */
+  dropped: Record<string, number>;
   quarantined: number;
   batchesPlanned: number;
   splits: number;
@@ -62,6 +64,7 @@ export function emptyDatasetTelemetry(dataset: string): DatasetTelemetry {
     placeholders: 0,
     droppedUnrequested: 0,
     outOfRange: 0,
+    dropped: {},
     quarantined: 0,
     batchesPlanned: 0,
     splits: 0,
