@@ -68,7 +68,7 @@ Behaviour:
                             fill 97% of the truncation threshold within the URI budget and the cost
                             limit learned from 504s; fixed: the dataset's fixed size (50 for shot_chart)
   --batch-size N            games per Query Tool call, 1-300, under either policy (default: the policy's)
-  --concurrency N           batches in flight at once, 1-16 (default 2)
+  --concurrency N           batches in flight at once across all datasets, 1-16 (default 2)
   --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)
   --rate N, --burst N       client-side rate limit shared by every call to the host: calls per second
                             and burst 1-1000 (default 10/s, burst 5)

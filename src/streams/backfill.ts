@@ -16,7 +16,7 @@ import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstr
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
 import type { QueryToolDataset } from './dataset.ts';
 import { selectGames } from './gameSelection.ts';
-import { runQueryToolStream, toLedgerRow } from './queryToolStream.ts';
+import { runQueryToolStreams, toLedgerRow } from './queryToolStream.ts';
 import {
   gamesTable,
   playerIndexSchema,
@@ -160,21 +160,22 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     const total = plans.reduce((sum, plan) => sum + plan.games.length, 0);
     let done = 0;
     deps.onProgress?.({ total, done });
-    for (const [index, plan] of plans.entries()) {
-      const telemetry = telemetries[index] as DatasetTelemetry;
-      if (plan.games.length === 0 || deps.signal?.aborted) continue;
-      const stream = runQueryToolStream(
-        plan.dataset,
-        plan.games,
+    if (!deps.signal?.aborted) {
+      const works = plans.map((plan, index) => ({
+        dataset: plan.dataset,
+        games: plan.games,
+        telemetry: telemetries[index] as DatasetTelemetry,
+        logger: logger.child({ dataset: plan.dataset.name }),
+      }));
+      const stream = runQueryToolStreams(
+        works,
         {
           source,
           planner,
           pool: write ? pool : null,
           runId,
-          logger: logger.child({ dataset: plan.dataset.name }),
           mapping: { seasonLabel: options.season, seasonType: options.seasonType },
           concurrency: options.concurrency,
-          telemetry,
           onGamesDone: (count) => {
             done += count;
             deps.onProgress?.({ total, done });

@@ -1,4 +1,4 @@
-// The one generic stream that runs any Query Tool dataset declaration:
+// The one generic stream that runs any Query Tool dataset declarations, side by side:
 // plan GameId batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -23,76 +23,111 @@ export interface QueryToolStreamContext {
   /** Null in a dry run: everything is fetched and checked, nothing is written. */
   readonly pool: pg.Pool | null;
   readonly runId: number | null;
-  readonly logger: Logger;
   readonly mapping: MappingContext;
-  /** Top-level batches in flight; each holds at most one response set, so memory stays flat. */
+  /** Batches in flight across every dataset; each holds at most one response set, so memory stays flat. */
   readonly concurrency: number;
-  readonly telemetry: DatasetTelemetry;
   readonly onGamesDone?: (count: number) => void;
 }
 
+/** One dataset's share of a run: its games in the order given (the caller orders by date). */
+export interface DatasetWork {
+  readonly dataset: QueryToolDataset;
+  readonly games: readonly GameId[];
+  readonly telemetry: DatasetTelemetry;
+  readonly logger: Logger;
+}
+
+/** What handling one dataset's outcome needs: the run's context with the dataset's own records. */
+type WorkContext = QueryToolStreamContext & Pick<DatasetWork, 'telemetry' | 'logger'>;
+
 /**
- * Runs the dataset over the games, in the order given (the caller orders by date); emits once per
- * outcome, completes when every batch is written. Batches are planned one at a time, when a slot
- * frees, so each is sized from every response the planner has learned from so far.
+ * Runs the datasets' batches side by side, `concurrency` at a time across all of them, under the
+ * source's one rate limiter; emits once per outcome, completes when every batch is written. A batch
+ * is planned only when a slot frees — taking turns between the datasets that still have games — so
+ * each is sized from every response the planner has learned from so far.
  */
-export function runQueryToolStream(
-  dataset: QueryToolDataset,
-  games: readonly GameId[],
+export function runQueryToolStreams(
+  works: readonly DatasetWork[],
   context: QueryToolStreamContext,
   /** Checked before each batch is planned; false stops taking new batches while those in flight finish. */
   keepGoing: () => boolean = () => true,
 ): Observable<BatchOutcome<GameId, BatchFetch>> {
-  const { planner, source, logger, telemetry } = context;
+  const cursors = works.filter((work) => work.games.length > 0).map((work) => batchCursor(work, context));
+  let turn = 0;
+  const pull = () => {
+    if (!keepGoing()) return undefined;
+    for (let tried = 0; tried < cursors.length; tried++) {
+      const cursor = cursors[turn % cursors.length] as BatchCursor;
+      turn += 1;
+      const batch = cursor.next();
+      if (batch) return { cursor, batch };
+    }
+    return undefined;
+  };
+  return mergeOnDemand({
+    pull,
+    project: ({ cursor, batch }) => cursor.run(batch),
+    concurrency: context.concurrency,
+  });
+}
+
+interface BatchCursor {
+  /** The dataset's next batch, planned now; undefined once its games are all planned. */
+  next(): GameIdBatch | undefined;
+  run(batch: GameIdBatch): Observable<BatchOutcome<GameId, BatchFetch>>;
+}
+
+function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchCursor {
+  const { dataset, games, telemetry, logger } = work;
+  const { planner, source } = context;
+  const workContext: WorkContext = { ...context, telemetry, logger };
   const calls = sourceCalls(dataset);
   const planned = dataset.calls.map((call) => ({ key: plannerKey(call), rowsPerGame: call.rowsPerGame }));
   const maxGameIds = source.maxGameIds(calls, planner.uriBudgetBytes);
   telemetry.gamesPlanned += games.length;
   let next = 0;
-  const pull = (): GameIdBatch | undefined => {
-    if (next >= games.length || !keepGoing()) return undefined;
-    const remaining = games.length - next;
-    const decision = planner.plan({
-      calls: planned,
-      remaining,
-      maxGameIds,
-      fixedBatchSize: dataset.fixedBatchSize,
-    });
-    const batch = games.slice(next, next + decision.games);
-    next += batch.length;
-    telemetry.batchesPlanned += 1;
-    logger.info(
-      {
-        policy: planner.policy,
-        key: decision.key,
-        games: decision.games,
-        rowsPerGame: Math.round(decision.rowsPerGame * 100) / 100,
-        bound: decision.bound,
-        limit: decision.limit,
+  return {
+    next() {
+      if (next >= games.length) return undefined;
+      const remaining = games.length - next;
+      const decision = planner.plan({
+        calls: planned,
         remaining,
-        firstGameId: batch[0],
-      },
-      'batch planned',
-    );
-    return batch;
-  };
-  return mergeOnDemand({
-    pull,
-    project: (batch) =>
+        maxGameIds,
+        fixedBatchSize: dataset.fixedBatchSize,
+      });
+      const batch = games.slice(next, next + decision.games);
+      next += batch.length;
+      telemetry.batchesPlanned += 1;
+      logger.info(
+        {
+          policy: planner.policy,
+          key: decision.key,
+          games: decision.games,
+          rowsPerGame: Math.round(decision.rowsPerGame * 100) / 100,
+          bound: decision.bound,
+          limit: decision.limit,
+          remaining,
+          firstGameId: batch[0],
+        },
+        'batch planned',
+      );
+      return batch;
+    },
+    run: (batch) =>
       source.batches(calls, batch).pipe(
         concatMap((outcome) => {
           planner.learn(outcome.result?.calls ?? []);
-          return from(handleOutcome(dataset, outcome, context).then(() => outcome));
+          return from(handleOutcome(dataset, outcome, workContext).then(() => outcome));
         }),
       ),
-    concurrency: context.concurrency,
-  });
+  };
 }
 
 async function handleOutcome(
   dataset: QueryToolDataset,
   outcome: BatchOutcome<GameId, BatchFetch>,
-  context: QueryToolStreamContext,
+  context: WorkContext,
 ): Promise<void> {
   const { telemetry, pool, runId } = context;
   const calls = outcome.result?.calls ?? [];
@@ -218,7 +253,7 @@ export function parseBatch(
   dataset: QueryToolDataset,
   batch: GameIdBatch,
   fetched: Extract<BatchFetch, { ok: true }>,
-  context: Pick<QueryToolStreamContext, 'runId' | 'mapping' | 'telemetry' | 'logger'>,
+  context: Pick<WorkContext, 'runId' | 'mapping' | 'telemetry' | 'logger'>,
 ): ParsedBatch {
   const { runId, telemetry } = context;
   const requested = new Set<string>(batch);
