@@ -184,6 +184,7 @@ test('feedback is read from the ledger records: accepted, truncated, and 504s th
     endpoint: '/api/querytool/event/player',
     measure: 'FieldGoals',
     gameCount: 40,
+    batchParam: 'GameId',
     firstGameId: null,
     lastGameId: null,
     status: 200,

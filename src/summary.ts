@@ -13,7 +13,7 @@ export function formatSummary(summary: BackfillSummary): string {
       .map(([measure, count]) => `${measure} ${count}`)
       .join(', ');
     lines.push(
-      `${d.dataset}: ${number.format(d.gamesLoaded)} games ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed`,
+      `${d.dataset}: ${number.format(d.gamesLoaded)} ${d.unit === 'team' ? 'teams' : 'games'} ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed`,
       `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
       `  calls ${d.calls}${measures ? ` (${measures})` : ''}, splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );

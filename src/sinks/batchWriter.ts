@@ -11,7 +11,13 @@ import { type IngestRecords, writeIngestRecords } from './ingestRecords.ts';
 import { type LoadPlan, loadPlanFor } from './loadPlan.ts';
 import type { TableSpec } from './tableSpec.ts';
 
-export type { CoverageRow, IngestRecords, LedgerRow, QuarantineRow } from './ingestRecords.ts';
+export type {
+  CoverageRow,
+  IngestRecords,
+  LedgerRow,
+  QuarantineRow,
+  TeamCoverageRow,
+} from './ingestRecords.ts';
 
 export interface BatchInput extends IngestRecords {
   readonly spec: TableSpec;
@@ -80,7 +86,11 @@ export async function writeBatch(pool: pg.Pool, input: BatchInput): Promise<Writ
 
 /** Outcomes without data (a split batch's ledger rows; a failed batch's ledger, coverage, quarantine). */
 export async function writeRecords(pool: pg.Pool, records: IngestRecords): Promise<void> {
-  const empty = !records.coverage?.length && !records.ledger?.length && !records.quarantine?.length;
+  const empty =
+    !records.coverage?.length &&
+    !records.teamCoverage?.length &&
+    !records.ledger?.length &&
+    !records.quarantine?.length;
   if (empty) return;
   await inTransaction(pool, (client) => writeIngestRecords(client, records));
 }

@@ -43,3 +43,23 @@ export async function coverageSummary(
   const row = result.rows[0] ?? { complete: 0, empty: 0, failed: 0, found: 0 };
   return { complete: row.complete, empty: row.empty, failed: row.failed, missing: games.length - row.found };
 }
+
+/**
+ * The teams among `teamIds` whose season rows in `dataset` are current: complete as of
+ * `finalGames` final games. Once more games are final a team is stale and fetched again.
+ */
+export async function coveredTeams(
+  pool: pg.Pool,
+  dataset: string,
+  season: { readonly label: string; readonly type: string; readonly finalGames: number },
+  teamIds: readonly number[],
+): Promise<Set<number>> {
+  if (teamIds.length === 0) return new Set();
+  const result = await pool.query<{ team_id: number }>(
+    `SELECT team_id FROM nba_ingest.team_coverage
+     WHERE dataset = $1 AND season_label = $2 AND season_type = $3 AND team_id = ANY($4::int[])
+       AND status IN ('complete', 'empty') AND final_games = $5`,
+    [dataset, season.label, season.type, teamIds, season.finalGames],
+  );
+  return new Set(result.rows.map((row) => row.team_id));
+}

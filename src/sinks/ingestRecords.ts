@@ -15,12 +15,25 @@ export interface CoverageRow {
   readonly runId: number | null;
 }
 
+/**
+ * Coverage of a season-wide, team-scoped dataset: one team's rows for the season as of
+ * `finalGames` final games. A later final game makes it stale, so it is fetched again.
+ */
+export interface TeamCoverageRow extends Omit<CoverageRow, 'gameId'> {
+  readonly teamId: number;
+  readonly seasonLabel: string;
+  readonly seasonType: string;
+  readonly finalGames: number;
+}
+
 export interface LedgerRow {
   readonly runId: number | null;
   readonly dataset: string;
   readonly endpoint: string;
   readonly measure: string | null;
   readonly gameCount: number;
+  /** What first_game_id and last_game_id hold: `GameId`, or `TeamId` for team-scoped calls. */
+  readonly batchParam: string | null;
   readonly firstGameId: string | null;
   readonly lastGameId: string | null;
   readonly status: number | null;
@@ -47,6 +60,7 @@ export interface QuarantineRow {
 
 export interface IngestRecords {
   readonly coverage?: readonly CoverageRow[];
+  readonly teamCoverage?: readonly TeamCoverageRow[];
   readonly ledger?: readonly LedgerRow[];
   readonly quarantine?: readonly QuarantineRow[];
 }
@@ -62,20 +76,32 @@ ON CONFLICT (dataset, game_id) DO UPDATE SET
   reason = EXCLUDED.reason, fetched_at = EXCLUDED.fetched_at, run_id = EXCLUDED.run_id
 WHERE EXCLUDED.status <> 'failed' OR c.status = 'failed'`;
 
+const TEAM_COVERAGE = `
+INSERT INTO nba_ingest.team_coverage AS c
+  (dataset, season_label, season_type, team_id, final_games, status, row_count, content_hash, reason,
+   fetched_at, run_id)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[], $6::text[], $7::int[],
+                     $8::text[], $9::text[], $10::timestamptz[], $11::bigint[])
+ON CONFLICT (dataset, season_label, season_type, team_id) DO UPDATE SET
+  final_games = EXCLUDED.final_games, status = EXCLUDED.status, row_count = EXCLUDED.row_count,
+  content_hash = EXCLUDED.content_hash, reason = EXCLUDED.reason, fetched_at = EXCLUDED.fetched_at,
+  run_id = EXCLUDED.run_id
+WHERE EXCLUDED.status <> 'failed' OR c.status = 'failed'`;
+
 const LEDGER = `
 INSERT INTO nba_ingest.requests
   (run_id, dataset, endpoint, measure, game_count, first_game_id, last_game_id, status, rows_returned,
-   max_rows, truncated, attempt, error_kind, action, reason, duration_ms, requested_at)
+   max_rows, truncated, attempt, error_kind, action, reason, duration_ms, requested_at, batch_param)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[],
                      $8::int[], $9::int[], $10::int[], $11::boolean[], $12::int[], $13::text[], $14::text[],
-                     $15::text[], $16::numeric[], $17::timestamptz[])`;
+                     $15::text[], $16::numeric[], $17::timestamptz[], $18::text[])`;
 
 const QUARANTINE = `
 INSERT INTO nba_ingest.quarantine (run_id, dataset, game_id, reason, detail, payload)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[])`;
 
 export async function writeIngestRecords(client: pg.ClientBase, records: IngestRecords): Promise<void> {
-  const coverage = lastPerGame(records.coverage ?? []);
+  const coverage = lastPerKey(records.coverage ?? [], (row) => `${row.dataset}\u0000${row.gameId}`);
   if (coverage.length > 0) {
     await client.query(COVERAGE, [
       coverage.map((row) => row.dataset),
@@ -86,6 +112,24 @@ export async function writeIngestRecords(client: pg.ClientBase, records: IngestR
       coverage.map((row) => row.reason),
       coverage.map((row) => row.fetchedAt),
       coverage.map((row) => row.runId),
+    ]);
+  }
+  const teamCoverage = lastPerKey(records.teamCoverage ?? [], (row) =>
+    [row.dataset, row.seasonLabel, row.seasonType, row.teamId].join('\u0000'),
+  );
+  if (teamCoverage.length > 0) {
+    await client.query(TEAM_COVERAGE, [
+      teamCoverage.map((row) => row.dataset),
+      teamCoverage.map((row) => row.seasonLabel),
+      teamCoverage.map((row) => row.seasonType),
+      teamCoverage.map((row) => row.teamId),
+      teamCoverage.map((row) => row.finalGames),
+      teamCoverage.map((row) => row.status),
+      teamCoverage.map((row) => row.rowCount),
+      teamCoverage.map((row) => row.contentHash),
+      teamCoverage.map((row) => row.reason),
+      teamCoverage.map((row) => row.fetchedAt),
+      teamCoverage.map((row) => row.runId),
     ]);
   }
   const ledger = records.ledger ?? [];
@@ -108,6 +152,7 @@ export async function writeIngestRecords(client: pg.ClientBase, records: IngestR
       ledger.map((row) => row.reason),
       ledger.map((row) => row.durationMs),
       ledger.map((row) => row.requestedAt),
+      ledger.map((row) => row.batchParam),
     ]);
   }
   const quarantine = records.quarantine ?? [];
@@ -123,12 +168,12 @@ export async function writeIngestRecords(client: pg.ClientBase, records: IngestR
   }
 }
 
-/** One upsert may not touch a row twice, so of several rows for one (dataset, game) the last is kept. */
-function lastPerGame(rows: readonly CoverageRow[]): readonly CoverageRow[] {
+/** One upsert may not touch a row twice, so of several coverage rows for one key the last is kept. */
+function lastPerKey<Row>(rows: readonly Row[], keyOf: (row: Row) => string): readonly Row[] {
   if (rows.length < 2) return rows;
-  const last = new Map<string, CoverageRow>();
+  const last = new Map<string, Row>();
   for (const row of rows) {
-    const key = `${row.dataset}\u0000${row.gameId}`;
+    const key = keyOf(row);
     last.delete(key);
     last.set(key, row);
   }

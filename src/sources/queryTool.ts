@@ -1,7 +1,7 @@
 // The Query Tool source: turns a GameId batch into the responses of a dataset's calls, checking
 // each for the API's silent truncation and splitting the batch while it is too large.
 import { concatMap, defer, from, type Observable, of, reduce, takeWhile } from 'rxjs';
-import type { GameId, GameIdBatch } from '../gameId.ts';
+import type { GameId } from '../gameId.ts';
 import { errorKindOf, RetriesExhaustedError } from '../operators/errorKind.ts';
 import { type BatchOutcome, splitOnTruncation, type Verdict } from '../operators/splitOnTruncation.ts';
 import type { HttpResponse, QueryParams } from './httpClient.ts';
@@ -14,6 +14,8 @@ import {
 } from './upstreamCall.ts';
 import { UpstreamError } from './upstreamError.ts';
 
+export type BatchParam = 'GameId' | 'TeamId';
+
 /** One Query Tool call a dataset makes per batch, e.g. `/event/player` with `EventType=FieldGoals`. */
 export interface QueryToolCall {
   readonly path: string;
@@ -21,6 +23,13 @@ export interface QueryToolCall {
   /** The EventType or MeasureType, used in logs and the request ledger. */
   readonly measure: string;
   readonly rowsKey: string;
+  /**
+   * The parameter the batch's ids go in: `GameId` (default) or, for season-wide endpoints that are
+   * scoped by team, `TeamId`. Both take a comma-separated list of 10-digit ids.
+   */
+  readonly batchParam?: BatchParam;
+  /** Most ids the endpoint takes in `batchParam` at once (`/season/lineups`: 10 teams); none when unset. */
+  readonly maxBatchIds?: number;
   /**
    * Turns an accepted response's rows into what the caller keeps (validated rows, say) as soon as
    * it arrives, so one call's raw JSON is not held while the batch's next call is fetched.
@@ -81,9 +90,12 @@ export class QueryToolSource {
    * Fetches a batch and, while a response is truncated or too large, its halves: one outcome per
    * attempted (sub-)batch, `complete` ones carrying every call's rows.
    */
-  batches(calls: readonly QueryToolCall[], batch: GameIdBatch): Observable<BatchOutcome<GameId, BatchFetch>> {
+  batches<Id extends string = GameId>(
+    calls: readonly QueryToolCall[],
+    batch: readonly Id[],
+  ): Observable<BatchOutcome<Id, BatchFetch>> {
     return of(batch).pipe(
-      splitOnTruncation<GameId, BatchFetch>({
+      splitOnTruncation<Id, BatchFetch>({
         fetch: (part) => this.fetch(calls, part),
         judge,
         // A full halving tree over n games has 2n-1 nodes: anything beyond that is a runaway.
@@ -93,7 +105,7 @@ export class QueryToolSource {
   }
 
   /** The dataset's calls for one batch, in order; stops at the first call that is not accepted. */
-  fetch(calls: readonly QueryToolCall[], batch: GameIdBatch): Observable<BatchFetch> {
+  fetch(calls: readonly QueryToolCall[], batch: readonly string[]): Observable<BatchFetch> {
     return defer(() => {
       const records: CallRecord[] = [];
       const seed: BatchFetch = { ok: true, responses: [], calls: records };
@@ -129,8 +141,8 @@ export class QueryToolSource {
   }
 
   /**
-   * The most game ids a batch may hold so that every one of the calls stays within `budgetBytes`
-   * of request target; at least 1 (a single game cannot be made shorter).
+   * The most ids a batch may hold so that every one of the calls stays within `budgetBytes` of
+   * request target and within its `maxBatchIds`; at least 1 (a single id cannot be made shorter).
    */
   maxGameIds(calls: readonly QueryToolCall[], budgetBytes: number): number {
     // The length grows by the same amount per id (10 digits and a comma): solve, don't search.
@@ -138,19 +150,20 @@ export class QueryToolSource {
     const fits = calls.map((call) => {
       const one = this.requestTargetLength(call, [id]);
       const perId = this.requestTargetLength(call, [id, id]) - one;
-      return 1 + Math.floor((budgetBytes - one) / perId);
+      return Math.min(1 + Math.floor((budgetBytes - one) / perId), call.maxBatchIds ?? Infinity);
     });
     return Math.max(1, Math.min(...fits));
   }
 
   #params(call: QueryToolCall, batch: readonly string[]): QueryParams {
     const { scope, maxRowsReturned } = this.#config;
-    return { ...scope, ...call.params, GameId: batch.join(','), MaxRowsReturned: String(maxRowsReturned) };
+    const ids = { [call.batchParam ?? 'GameId']: batch.join(',') };
+    return { ...scope, ...call.params, ...ids, MaxRowsReturned: String(maxRowsReturned) };
   }
 
   #call(
     call: QueryToolCall,
-    batch: GameIdBatch,
+    batch: readonly string[],
     records: CallRecord[],
   ): Observable<CallStep<QueryToolResponse>> {
     const { policy, maxRowsReturned } = this.#config;
@@ -168,6 +181,7 @@ export class QueryToolSource {
       params,
       measure: call.measure,
       gameIds: batch,
+      batchParam: call.batchParam ?? 'GameId',
       maxRows: maxRowsReturned,
     };
     return upstreamCall(policy, request, read, records);

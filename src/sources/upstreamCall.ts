@@ -14,7 +14,9 @@ import { UpstreamError } from './upstreamError.ts';
 export interface CallRecord {
   readonly endpoint: string;
   readonly measure: string | null;
+  /** Ids the call asked for, in `batchParam` (game ids, or team ids on team-scoped endpoints). */
   readonly gameCount: number;
+  readonly batchParam: string | null;
   readonly firstGameId: string | null;
   readonly lastGameId: string | null;
   readonly status: number | null;
@@ -48,8 +50,10 @@ export interface CallRequest {
   readonly path: string;
   readonly params: QueryParams;
   readonly measure: string | null;
-  /** The games the call asks for (empty for reference calls); a size failure of several splits. */
+  /** The ids the call asks for (empty for reference calls); a size failure of several splits. */
   readonly gameIds: readonly string[];
+  /** The parameter `gameIds` are sent in (`GameId`, `TeamId`); absent for calls without ids. */
+  readonly batchParam?: string;
   readonly maxRows: number | null;
 }
 
@@ -121,12 +125,16 @@ export function upstreamCall<T>(
   });
 
   function record(
-    fields: Omit<CallRecord, 'endpoint' | 'measure' | 'gameCount' | 'firstGameId' | 'lastGameId' | 'maxRows'>,
+    fields: Omit<
+      CallRecord,
+      'endpoint' | 'measure' | 'gameCount' | 'batchParam' | 'firstGameId' | 'lastGameId' | 'maxRows'
+    >,
   ) {
     const entry: CallRecord = {
       endpoint: request.path,
       measure: request.measure,
       gameCount: request.gameIds.length,
+      batchParam: request.batchParam ?? null,
       firstGameId: request.gameIds[0] ?? null,
       lastGameId: request.gameIds[request.gameIds.length - 1] ?? null,
       maxRows: request.maxRows,

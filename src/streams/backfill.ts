@@ -8,14 +8,14 @@ import type { z } from 'zod';
 import { EXIT, type ExitCode, ExitError, exitCodeForFailures } from '../exitCodes.ts';
 import type { GameId } from '../gameId.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
-import { coveredGames } from '../sinks/coverage.ts';
+import { coveredGames, coveredTeams } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
 import { QueryToolSource, reasonOf } from '../sources/queryTool.ts';
 import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
 import type { QueryToolDataset } from './dataset.ts';
-import { selectGames } from './gameSelection.ts';
+import { type SeasonTeams, seasonTeams, selectGames } from './gameSelection.ts';
 import { runQueryToolStreams, toLedgerRow } from './queryToolStream.ts';
 import {
   gamesTable,
@@ -59,6 +59,8 @@ export interface BackfillDeps {
 
 export interface DatasetSummary {
   readonly dataset: string;
+  /** What the games* counts count: games, or teams of the season for a season-wide dataset. */
+  readonly unit: 'game' | 'team';
   readonly gamesSelected: number;
   readonly gamesSkipped: number;
   readonly gamesLoaded: number;
@@ -133,16 +135,20 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     if (selection.notFinal.length > 0) {
       logger.info({ games: selection.notFinal.length }, 'games not final yet are left for a later run');
     }
-    const plans: { dataset: QueryToolDataset; games: GameId[]; skipped: number }[] = [];
+    const season = seasonTeams(reference.games, options.seasonType);
+    const plans: DatasetPlan[] = [];
     for (const dataset of options.datasets) {
-      const covered = options.fullRefresh
-        ? new Set<string>()
-        : await coveredGames(pool, dataset.name, selection.final);
-      const games = selection.final.filter((id) => !covered.has(id));
-      plans.push({ dataset, games, skipped: selection.final.length - games.length });
+      const plan = await planDataset(dataset, selection.final, season, options, pool);
+      plans.push(plan);
       logger.info(
-        { dataset: dataset.name, final: selection.final.length, covered: covered.size, toLoad: games.length },
-        'games selected',
+        {
+          dataset: dataset.name,
+          unit: dataset.unit ?? 'game',
+          candidates: plan.ids.length + plan.skipped,
+          covered: plan.skipped,
+          toLoad: plan.ids.length,
+        },
+        'selected',
       );
     }
     selectionMs = performance.now() - selectionStarted;
@@ -157,13 +163,13 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       batchSize: options.batchSize,
       settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: source.truncationThreshold },
     });
-    const total = plans.reduce((sum, plan) => sum + plan.games.length, 0);
+    const total = plans.reduce((sum, plan) => sum + plan.ids.length, 0);
     let done = 0;
     deps.onProgress?.({ total, done });
     if (!deps.signal?.aborted) {
       const works = plans.map((plan, index) => ({
         dataset: plan.dataset,
-        games: plan.games,
+        ids: plan.ids,
         telemetry: telemetries[index] as DatasetTelemetry,
         logger: logger.child({ dataset: plan.dataset.name }),
       }));
@@ -174,7 +180,11 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
           planner,
           pool: write ? pool : null,
           runId,
-          mapping: { seasonLabel: options.season, seasonType: options.seasonType },
+          mapping: {
+            seasonLabel: options.season,
+            seasonType: options.seasonType,
+            finalGames: season.finalGames,
+          },
           concurrency: options.concurrency,
           onGamesDone: (count) => {
             done += count;
@@ -299,13 +309,11 @@ async function fetchReference<S extends z.ZodType>(
   return parsed.data;
 }
 
-function datasetSummary(
-  plan: { dataset: QueryToolDataset; games: GameId[]; skipped: number },
-  telemetry: DatasetTelemetry,
-): DatasetSummary {
+function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry): DatasetSummary {
   return {
     dataset: plan.dataset.name,
-    gamesSelected: plan.games.length + plan.skipped,
+    unit: plan.dataset.unit ?? 'game',
+    gamesSelected: plan.ids.length + plan.skipped,
     gamesSkipped: plan.skipped,
     gamesLoaded: telemetry.gamesLoaded,
     gamesFailed: telemetry.gamesFailed,
@@ -355,3 +363,37 @@ function runArgs(options: BackfillOptions): Record<string, unknown> {
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
+
+interface DatasetPlan {
+  readonly dataset: QueryToolDataset;
+  /** Game ids, or team ids for a team dataset. */
+  readonly ids: string[];
+  /** Candidates already covered. */
+  readonly skipped: number;
+}
+
+/**
+ * What a dataset loads in this run: the selected final games it does not cover yet, or — for a
+ * season-wide team dataset — the season's teams whose coverage is not as of today's final games.
+ */
+async function planDataset(
+  dataset: QueryToolDataset,
+  finalGames: readonly GameId[],
+  season: SeasonTeams,
+  options: Pick<BackfillOptions, 'fullRefresh' | 'season' | 'seasonType'>,
+  pool: pg.Pool,
+): Promise<DatasetPlan> {
+  if (dataset.unit === 'team') {
+    const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
+    const covered = options.fullRefresh
+      ? new Set<number>()
+      : await coveredTeams(pool, dataset.name, scope, season.teams);
+    const ids = season.teams.filter((id) => !covered.has(id)).map(String);
+    return { dataset, ids, skipped: season.teams.length - ids.length };
+  }
+  const covered = options.fullRefresh
+    ? new Set<string>()
+    : await coveredGames(pool, dataset.name, finalGames);
+  const ids = finalGames.filter((id) => !covered.has(id));
+  return { dataset, ids, skipped: finalGames.length - ids.length };
+}

@@ -38,3 +38,22 @@ export function selectGames(schedule: readonly ScheduledGame[], filter: GameFilt
   const unknown = (filter.gameIds ?? []).filter((id) => !seen.has(id));
   return { final, notFinal, unknown };
 }
+
+export interface SeasonTeams {
+  /** Teams that played a final game of the season type, by id. */
+  readonly teams: number[];
+  /** Final games of the season type: what season-wide coverage is as of. */
+  readonly finalGames: number;
+}
+
+/** What season-wide datasets load: every team of the season type, whatever dates or ids a run names. */
+export function seasonTeams(schedule: readonly ScheduledGame[], seasonType: string): SeasonTeams {
+  const teams = new Set<number>();
+  let finalGames = 0;
+  for (const game of schedule) {
+    if (game.seasonType !== seasonType || game.status !== 3) continue;
+    finalGames += 1;
+    teams.add(game.homeTeamId).add(game.awayTeamId);
+  }
+  return { teams: [...teams].sort((a, b) => a - b), finalGames };
+}

@@ -1,18 +1,18 @@
 // The one generic stream that runs any Query Tool dataset declarations, side by side:
-// plan GameId batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
+// plan GameId (or TeamId) batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { concatMap, from, type Observable } from 'rxjs';
-import type { GameId, GameIdBatch } from '../gameId.ts';
+import type { GameId } from '../gameId.ts';
 import { mergeOnDemand } from '../operators/mergeOnDemand.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
-import type { CoverageRow, LedgerRow, QuarantineRow } from '../sinks/batchWriter.ts';
+import type { CoverageRow, LedgerRow, QuarantineRow, TeamCoverageRow } from '../sinks/batchWriter.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/queryTool.ts';
 import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
-import type { DatasetCall, GameRow, MappingContext, QueryToolDataset } from './dataset.ts';
+import type { DatasetCall, GameRow, MappingContext, QueryToolDataset, TeamRow } from './dataset.ts';
 import type { OutOfRange } from './rowValues.ts';
 import { countCalls, countFailures, type DatasetTelemetry } from './telemetry.ts';
 
@@ -29,10 +29,13 @@ export interface QueryToolStreamContext {
   readonly onGamesDone?: (count: number) => void;
 }
 
-/** One dataset's share of a run: its games in the order given (the caller orders by date). */
+/**
+ * One dataset's share of a run: its ids in the order given — games (the caller orders them by date),
+ * or team ids for a team dataset.
+ */
 export interface DatasetWork {
   readonly dataset: QueryToolDataset;
-  readonly games: readonly GameId[];
+  readonly ids: readonly string[];
   readonly telemetry: DatasetTelemetry;
   readonly logger: Logger;
 }
@@ -51,8 +54,8 @@ export function runQueryToolStreams(
   context: QueryToolStreamContext,
   /** Checked before each batch is planned; false stops taking new batches while those in flight finish. */
   keepGoing: () => boolean = () => true,
-): Observable<BatchOutcome<GameId, BatchFetch>> {
-  const cursors = works.filter((work) => work.games.length > 0).map((work) => batchCursor(work, context));
+): Observable<BatchOutcome<string, BatchFetch>> {
+  const cursors = works.filter((work) => work.ids.length > 0).map((work) => batchCursor(work, context));
   let turn = 0;
   const pull = () => {
     if (!keepGoing()) return undefined;
@@ -73,30 +76,30 @@ export function runQueryToolStreams(
 
 interface BatchCursor {
   /** The dataset's next batch, planned now; undefined once its games are all planned. */
-  next(): GameIdBatch | undefined;
-  run(batch: GameIdBatch): Observable<BatchOutcome<GameId, BatchFetch>>;
+  next(): readonly string[] | undefined;
+  run(batch: readonly string[]): Observable<BatchOutcome<string, BatchFetch>>;
 }
 
 function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchCursor {
-  const { dataset, games, telemetry, logger } = work;
+  const { dataset, ids, telemetry, logger } = work;
   const { planner, source } = context;
   const workContext: WorkContext = { ...context, telemetry, logger };
   const calls = sourceCalls(dataset);
   const planned = dataset.calls.map((call) => ({ key: plannerKey(call), rowsPerGame: call.rowsPerGame }));
   const maxGameIds = source.maxGameIds(calls, planner.uriBudgetBytes);
-  telemetry.gamesPlanned += games.length;
+  telemetry.gamesPlanned += ids.length;
   let next = 0;
   return {
     next() {
-      if (next >= games.length) return undefined;
-      const remaining = games.length - next;
+      if (next >= ids.length) return undefined;
+      const remaining = ids.length - next;
       const decision = planner.plan({
         calls: planned,
         remaining,
         maxGameIds,
         fixedBatchSize: dataset.fixedBatchSize,
       });
-      const batch = games.slice(next, next + decision.games);
+      const batch = ids.slice(next, next + decision.games);
       next += batch.length;
       telemetry.batchesPlanned += 1;
       logger.info(
@@ -108,7 +111,7 @@ function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchC
           bound: decision.bound,
           limit: decision.limit,
           remaining,
-          firstGameId: batch[0],
+          firstId: batch[0],
         },
         'batch planned',
       );
@@ -126,7 +129,7 @@ function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchC
 
 async function handleOutcome(
   dataset: QueryToolDataset,
-  outcome: BatchOutcome<GameId, BatchFetch>,
+  outcome: BatchOutcome<string, BatchFetch>,
   context: WorkContext,
 ): Promise<void> {
   const { telemetry, pool, runId } = context;
@@ -159,26 +162,12 @@ async function handleOutcome(
 
   if (outcome.type === 'failed') {
     const reason = outcome.reason;
-    telemetry.failedBatches += 1;
-    telemetry.gamesFailed += outcome.batch.length;
-    countFailures(telemetry, reason, outcome.batch.length);
-    context.logger.error({ dataset: dataset.name, games: outcome.batch.length, reason }, 'batch failed');
-    const fetchedAt = new Date();
-    const coverage = outcome.batch.map((gameId) =>
-      failedCoverage(dataset.name, gameId, reason, fetchedAt, runId),
-    );
-    const quarantine: QuarantineRow[] = [
-      {
-        runId,
-        dataset: dataset.name,
-        gameId: outcome.batch.length === 1 ? (outcome.batch[0] ?? null) : null,
-        reason,
-        detail: `batch of ${outcome.batch.length} games ${base.firstGameId}..${base.lastGameId} failed: ${reason}`,
-        payload: { gameIds: outcome.batch },
-      },
-    ];
-    telemetry.quarantined += 1;
-    if (pool) await writeRecords(pool, { ledger, coverage, quarantine });
+    const records = coverageRecords(dataset, context);
+    const quarantine = failBatch(dataset, outcome.batch, reason, records, context);
+    if (pool) {
+      const { coverage, teamCoverage } = records;
+      await writeRecords(pool, { ledger, coverage, teamCoverage, quarantine: [quarantine] });
+    }
     context.onGamesDone?.(outcome.batch.length);
     telemetry.batches.push({
       ...base,
@@ -204,8 +193,9 @@ async function handleOutcome(
     const result = await writeBatch(pool, {
       spec: dataset.table,
       rows: parsed.rows,
-      games: parsed.loadedGames,
+      games: dataset.unit === 'team' ? undefined : parsed.loaded,
       coverage: parsed.coverage,
+      teamCoverage: parsed.teamCoverage,
       ledger,
       quarantine: parsed.quarantine,
     });
@@ -221,9 +211,7 @@ async function handleOutcome(
     telemetry.stageMs.merge += mergeMs;
   }
   telemetry.rowsWritten += parsed.rows.length;
-  telemetry.gamesLoaded += parsed.loadedGames.length;
-  telemetry.gamesFailed += outcome.batch.length - parsed.loadedGames.length;
-  telemetry.quarantined += parsed.quarantine.length;
+  telemetry.gamesLoaded += parsed.loaded.length;
   context.onGamesDone?.(outcome.batch.length);
   telemetry.batches.push({
     ...base,
@@ -236,40 +224,120 @@ async function handleOutcome(
   });
 }
 
+/** Coverage of the dataset's unit (games, or teams of the season) as the batch's outcome decides it. */
+interface CoverageRecords {
+  readonly coverage: CoverageRow[];
+  readonly teamCoverage: TeamCoverageRow[];
+  complete(key: string, rowCount: number, hash: string): void;
+  failed(key: string, reason: string): void;
+}
+
+function coverageRecords(
+  dataset: QueryToolDataset,
+  context: Pick<WorkContext, 'runId' | 'mapping'>,
+): CoverageRecords {
+  const coverage: CoverageRow[] = [];
+  const teamCoverage: TeamCoverageRow[] = [];
+  const fetchedAt = new Date();
+  const { runId, mapping } = context;
+  const add = (key: string, fields: Pick<CoverageRow, 'status' | 'rowCount' | 'contentHash' | 'reason'>) => {
+    const common = { dataset: dataset.name, ...fields, fetchedAt, runId };
+    if (dataset.unit === 'team') {
+      teamCoverage.push({
+        ...common,
+        teamId: Number(key),
+        seasonLabel: mapping.seasonLabel,
+        seasonType: mapping.seasonType,
+        finalGames: mapping.finalGames,
+      });
+    } else coverage.push({ ...common, gameId: key });
+  };
+  return {
+    coverage,
+    teamCoverage,
+    complete: (key, rowCount, contentHash) =>
+      add(key, { status: 'complete', rowCount, contentHash, reason: null }),
+    failed: (key, reason) => add(key, { status: 'failed', rowCount: 0, contentHash: null, reason }),
+  };
+}
+
+/** Every id of a batch failed for one reason: counted, logged, covered as failed, quarantined once. */
+function failBatch(
+  dataset: QueryToolDataset,
+  batch: readonly string[],
+  reason: string,
+  records: CoverageRecords,
+  context: Pick<WorkContext, 'runId' | 'telemetry' | 'logger'>,
+): QuarantineRow {
+  const { telemetry } = context;
+  telemetry.failedBatches += 1;
+  telemetry.gamesFailed += batch.length;
+  countFailures(telemetry, reason, batch.length);
+  context.logger.error({ dataset: dataset.name, ids: batch.length, reason }, 'batch failed');
+  for (const key of batch) records.failed(key, reason);
+  const unit = dataset.unit === 'team' ? 'teams' : 'games';
+  const quarantine: QuarantineRow = {
+    runId: context.runId,
+    dataset: dataset.name,
+    gameId: dataset.unit !== 'team' && batch.length === 1 ? (batch[0] ?? null) : null,
+    reason,
+    detail: `batch of ${batch.length} ${unit} ${batch[0]}..${batch[batch.length - 1]} failed: ${reason}`,
+    payload: { [dataset.unit === 'team' ? 'teamIds' : 'gameIds']: batch },
+  };
+  telemetry.quarantined += 1;
+  return quarantine;
+}
+
 interface ParsedBatch {
   readonly rows: unknown[][];
-  readonly loadedGames: GameId[];
+  /** Ids of the batch whose rows are in `rows` and covered as complete. */
+  readonly loaded: string[];
   readonly coverage: CoverageRow[];
+  readonly teamCoverage: TeamCoverageRow[];
   readonly quarantine: QuarantineRow[];
 }
 
 /**
- * Validates every row, keeps only rows of requested games (others are dropped, counted and
- * quarantined), and maps each game's rows. A game with an invalid row, or no rows at all although
- * it is final, is failed rather than stored as complete. Out-of-range values are stored as NULL and
- * quarantined as `out_of_range` with the game still complete: the rest of its row is sound.
+ * Validates every row and maps each requested id's rows. Rows of a game that was not requested are
+ * dropped, counted and quarantined; a row of a team that was not requested fails the whole batch
+ * (a team-scoped answer that holds another team cannot be trusted to be complete for the requested
+ * ones). An id with an invalid row, or no rows at all, is failed rather than stored as complete.
+ * Out-of-range values are stored as NULL and quarantined as `out_of_range` with the id still
+ * complete: the rest of its row is sound.
  */
 export function parseBatch(
   dataset: QueryToolDataset,
-  batch: GameIdBatch,
+  batch: readonly string[],
   fetched: Extract<BatchFetch, { ok: true }>,
   context: Pick<WorkContext, 'runId' | 'mapping' | 'telemetry' | 'logger'>,
 ): ParsedBatch {
-  const { runId, telemetry } = context;
-  const requested = new Set<string>(batch);
-  const parts = new Map<GameId, Map<string, GameRow[]>>(batch.map((game) => [game, new Map()]));
+  const { telemetry } = context;
+  const byTeam = dataset.unit === 'team';
+  const keyOf = byTeam
+    ? (row: DatasetRow) => String((row as TeamRow).teamId)
+    : (row: DatasetRow) => (row as GameRow).gameId;
+  const parts = new Map<string, Map<string, DatasetRow[]>>(batch.map((key) => [key, new Map()]));
   const problems = new Map<
     string,
-    { gameId: GameId | null; reason: string; count: number; detail: string; samples: unknown[] }
+    { gameId: string | null; reason: string; count: number; detail: string; samples: unknown[] }
   >();
-  const failed = new Map<GameId, string>();
-  const note = (gameId: GameId | null, reason: string, detail: string, raw: unknown) => {
-    const key = `${reason}:${gameId ?? ''}`;
-    const entry = problems.get(key) ?? { gameId, reason, count: 0, detail, samples: [] };
+  const failed = new Map<string, string>();
+  const note = (key: string | null, reason: string, detail: string, raw: unknown) => {
+    const entryKey = `${reason}:${key ?? ''}`;
+    const entry = problems.get(entryKey) ?? {
+      gameId: byTeam ? null : key,
+      reason,
+      count: 0,
+      detail: byTeam && key !== null ? `team ${key}: ${detail}` : detail,
+      samples: [],
+    };
     entry.count += 1;
     if (entry.samples.length < 5) entry.samples.push(raw);
-    problems.set(key, entry);
+    problems.set(entryKey, entry);
   };
+  const records = coverageRecords(dataset, context);
+  const quarantine: QuarantineRow[] = [];
+  let foreignTeams = 0;
 
   fetched.responses.forEach((response, index) => {
     const call = dataset.calls[index];
@@ -277,17 +345,22 @@ export function parseBatch(
     telemetry.rowsFetched += response.rows.length;
     for (const checked of response.rows as readonly CheckedRow[]) {
       if ('issue' in checked) {
-        const gameId =
-          checked.claimed !== null && requested.has(checked.claimed) ? (checked.claimed as GameId) : null;
-        if (gameId) failed.set(gameId, 'schema_mismatch');
-        note(gameId, 'schema_mismatch', `${call.measure}: ${checked.issue}`, checked.raw);
+        const key = checked.claimed !== null && parts.has(checked.claimed) ? checked.claimed : null;
+        if (key) failed.set(key, 'schema_mismatch');
+        note(key, 'schema_mismatch', `${call.measure}: ${checked.issue}`, checked.raw);
         continue;
       }
       const { row } = checked;
-      const byMeasure = parts.get(row.gameId);
+      const key = keyOf(row);
+      const byMeasure = parts.get(key);
       if (!byMeasure) {
-        telemetry.droppedUnrequested += 1;
-        note(row.gameId, 'unrequested_game', `${call.measure}: a row of a game that was not requested`, row);
+        if (byTeam) {
+          foreignTeams += 1;
+          note(key, 'unrequested_team', `${call.measure}: a row of a team that was not requested`, row);
+        } else {
+          telemetry.droppedUnrequested += 1;
+          note(key, 'unrequested_game', `${call.measure}: a row of a game that was not requested`, row);
+        }
         continue;
       }
       const list = byMeasure.get(call.measure);
@@ -297,71 +370,77 @@ export function parseBatch(
   });
 
   const rows: unknown[][] = [];
-  const loadedGames: GameId[] = [];
-  const coverage: CoverageRow[] = [];
-  const fetchedAt = new Date();
-  const failGame = (gameId: GameId, reason: string) => {
-    coverage.push(failedCoverage(dataset.name, gameId, reason, fetchedAt, runId));
-    countFailures(telemetry, reason, 1);
-  };
-  for (const [gameId, byMeasure] of parts) {
-    const reason = failed.get(gameId);
+  const loaded: string[] = [];
+  if (foreignTeams > 0) {
+    quarantine.push(failBatch(dataset, batch, 'unrequested_team', records, context));
+    parts.clear();
+  }
+  for (const [key, byMeasure] of parts) {
+    const reason = failed.get(key);
     if (reason) {
-      failGame(gameId, reason);
+      records.failed(key, reason);
+      countFailures(telemetry, reason, 1);
+      telemetry.gamesFailed += 1;
       continue;
     }
     const flag = (issue: OutOfRange) => {
       telemetry.outOfRange += 1;
       note(
-        gameId,
+        key,
         'out_of_range',
         `${issue.key} stored as NULL: ${issue.value} is not ${issue.unit} (${issue.column})`,
         issue,
       );
     };
-    const drop = (reason: string) => {
-      telemetry.dropped[reason] = (telemetry.dropped[reason] ?? 0) + 1;
+    const drop = (dropReason: string) => {
+      telemetry.dropped[dropReason] = (telemetry.dropped[dropReason] ?? 0) + 1;
     };
-    const gameRows = dataset.toRows(gameId, byMeasure, { ...context.mapping, flag, drop });
-    if (gameRows.length === 0) {
-      failGame(gameId, 'no_rows_for_final_game');
-      note(gameId, 'no_rows_for_final_game', 'a final game came back with no rows', null);
+    const rowContext = { ...context.mapping, flag, drop };
+    const keyRows =
+      dataset.unit === 'team'
+        ? dataset.toRows(Number(key), byMeasure as Map<string, TeamRow[]>, rowContext)
+        : dataset.toRows(key as GameId, byMeasure as Map<string, GameRow[]>, rowContext);
+    if (keyRows.length === 0) {
+      const empty = byTeam ? 'no_rows_for_team' : 'no_rows_for_final_game';
+      records.failed(key, empty);
+      countFailures(telemetry, empty, 1);
+      telemetry.gamesFailed += 1;
+      note(
+        key,
+        empty,
+        byTeam ? 'a team of the season came back with no rows' : 'a final game came back with no rows',
+        null,
+      );
       continue;
     }
-    loadedGames.push(gameId);
-    rows.push(...gameRows);
-    coverage.push({
-      dataset: dataset.name,
-      gameId,
-      status: 'complete',
-      rowCount: gameRows.length,
-      contentHash: contentHash(gameRows),
-      reason: null,
-      fetchedAt,
-      runId,
-    });
+    loaded.push(key);
+    rows.push(...keyRows);
+    records.complete(key, keyRows.length, contentHash(keyRows));
   }
 
-  const quarantine: QuarantineRow[] = [...problems.values()].map((problem) => ({
-    runId,
-    dataset: dataset.name,
-    gameId: problem.gameId,
-    reason: problem.reason,
-    detail: `${problem.count} row(s): ${problem.detail}`,
-    payload: problem.samples,
-  }));
   for (const problem of problems.values()) {
+    quarantine.push({
+      runId: context.runId,
+      dataset: dataset.name,
+      gameId: problem.gameId,
+      reason: problem.reason,
+      detail: `${problem.count} row(s): ${problem.detail}`,
+      payload: problem.samples,
+    });
     context.logger.warn(
-      { dataset: dataset.name, gameId: problem.gameId, reason: problem.reason, rows: problem.count },
+      { dataset: dataset.name, id: problem.gameId, reason: problem.reason, rows: problem.count },
       'rows quarantined',
     );
   }
-  return { rows, loadedGames, coverage, quarantine };
+  telemetry.quarantined += problems.size;
+  return { rows, loaded, coverage: records.coverage, teamCoverage: records.teamCoverage, quarantine };
 }
 
 /** A response row after validation: the typed row, or the raw row and what is wrong with it. */
+type DatasetRow = GameRow | TeamRow;
+
 export type CheckedRow =
-  | { readonly row: GameRow }
+  | { readonly row: DatasetRow }
   | { readonly raw: unknown; readonly claimed: string | null; readonly issue: string };
 
 const sourceCallsByDataset = new WeakMap<QueryToolDataset, readonly QueryToolCall[]>();
@@ -370,28 +449,33 @@ const sourceCallsByDataset = new WeakMap<QueryToolDataset, readonly QueryToolCal
 export function sourceCalls(dataset: QueryToolDataset): readonly QueryToolCall[] {
   let calls = sourceCallsByDataset.get(dataset);
   if (!calls) {
-    calls = dataset.calls.map((call) => ({ ...call, readRows: (rows) => checkRows(call, rows) }));
+    const idField = dataset.unit === 'team' ? 'teamId' : 'gameId';
+    calls = dataset.calls.map((call) => ({ ...call, readRows: (rows) => checkRows(call, rows, idField) }));
     sourceCallsByDataset.set(dataset, calls);
   }
   return calls;
 }
 
-function checkRows(call: DatasetCall, rows: readonly unknown[]): CheckedRow[] {
+function checkRows(call: DatasetCall, rows: readonly unknown[], idField: string): CheckedRow[] {
   return rows.map((raw) => {
     const parsed = call.rowSchema.safeParse(raw);
     if (parsed.success) return { row: parsed.data };
     const issue = parsed.error.issues[0];
     return {
       raw,
-      claimed: claimedGameId(raw),
+      claimed: claimedId(raw, idField),
       issue: `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
     };
   });
 }
 
-/** The id a raw row claims, before validation: a string, or a number whose leading zeros are lost. */
-function claimedGameId(raw: unknown): string | null {
-  const value = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).gameId : undefined;
+/**
+ * The id a raw row claims in `idField`, before validation: a string, or a number (a game id as a
+ * number has lost its leading zeros; a team id is one).
+ */
+function claimedId(raw: unknown, idField: string): string | null {
+  const value =
+    typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[idField] : undefined;
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 }
 
@@ -401,16 +485,6 @@ function contentHash(rows: readonly unknown[][]): string {
   const hash = createHash('sha256');
   for (const line of lines) hash.update(line).update('\n');
   return hash.digest('hex');
-}
-
-function failedCoverage(
-  dataset: string,
-  gameId: GameId,
-  reason: string,
-  fetchedAt: Date,
-  runId: number | null,
-): CoverageRow {
-  return { dataset, gameId, status: 'failed', rowCount: 0, contentHash: null, reason, fetchedAt, runId };
 }
 
 /** A source's call record as a row of nba_ingest.requests (the same fields, plus run and dataset). */

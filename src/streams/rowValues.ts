@@ -39,6 +39,8 @@ export const STAT_UNITS = {
   rating: { type: 'numeric', meaning: 'a rating' },
   /** Plus-minus and the like: any whole number. */
   signedCount: { type: 'int', integer: true, meaning: 'a whole number' },
+  /** Plus-minus per game or per 36 minutes: any decimal. */
+  signedDecimal: { type: 'numeric', meaning: 'a decimal' },
 } as const satisfies Record<string, Unit>;
 
 export type StatUnit = keyof typeof STAT_UNITS;

@@ -144,7 +144,7 @@ test.serial('a second run makes no tracking calls', async (t) => {
 
 test('teamId 0 is stored as NULL; a fraction outside 0–1 is stored as NULL and flagged, not rescaled', async (t) => {
   const games = finalGames.slice(0, 4).map((game) => game.id as GameId);
-  const [severalTeamsGame, outOfRangeGame, ...cleanGames] = games;
+  const [severalTeamsGame, outOfRangeGame] = games;
   const rowsOf = (id: string | undefined) => {
     const game = finalGames.find((candidate) => candidate.id === id);
     return game ? playerTrackingRows(season, game, replica.seed) : [];

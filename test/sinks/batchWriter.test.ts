@@ -62,6 +62,7 @@ function ledger(gameId: string, action = 'commit'): LedgerRow {
     dataset: 'shot_chart',
     endpoint: '/api/querytool/event/player',
     measure: 'FieldGoals',
+    batchParam: 'GameId',
     gameCount: 1,
     firstGameId: gameId,
     lastGameId: gameId,

@@ -45,7 +45,7 @@ function parse(batch: GameId[], fetched: QueryToolResponse[]) {
     { ok: true, responses: fetched, calls: [] },
     {
       runId: 1,
-      mapping: { seasonLabel: '2025-26', seasonType: 'Regular Season' },
+      mapping: { seasonLabel: '2025-26', seasonType: 'Regular Season', finalGames: 2 },
       telemetry,
       logger: pino({ level: 'silent' }),
     },
@@ -54,12 +54,12 @@ function parse(batch: GameId[], fetched: QueryToolResponse[]) {
 }
 
 test('rows of a game that was not requested are dropped, counted and quarantined', (t) => {
-  const { rows, loadedGames, quarantine, telemetry } = parse(
+  const { rows, loaded, quarantine, telemetry } = parse(
     [A],
     responses([shot(A, '1'), shot(B, '2'), shot(B, '3')]),
   );
   t.is(rows.length, 1);
-  t.deepEqual(loadedGames, [A]);
+  t.deepEqual(loaded, [A]);
   t.is(telemetry.droppedUnrequested, 2);
   t.deepEqual(
     quarantine.map((entry) => [entry.reason, entry.gameId, entry.detail]),
@@ -68,8 +68,8 @@ test('rows of a game that was not requested are dropped, counted and quarantined
 });
 
 test('a game id sent as a number is a schema failure that fails that game only', (t) => {
-  const { loadedGames, coverage, quarantine } = parse([A, B], responses([shot(22500001, '1'), shot(B, '1')]));
-  t.deepEqual(loadedGames, [B]);
+  const { loaded, coverage, quarantine } = parse([A, B], responses([shot(22500001, '1'), shot(B, '1')]));
+  t.deepEqual(loaded, [B]);
   // 22500001 lost its leading zeros: it names no requested game, so A comes back with no rows.
   t.deepEqual(
     coverage.map((row) => [row.gameId, row.status, row.reason]),
@@ -83,8 +83,8 @@ test('a game id sent as a number is a schema failure that fails that game only',
 
 test('an invalid row fails its game: nothing of it is stored as complete', (t) => {
   const bad = shot(A, '2', { period: 0 });
-  const { loadedGames, coverage, rows } = parse([A, B], responses([shot(A, '1'), bad, shot(B, '1')]));
-  t.deepEqual(loadedGames, [B]);
+  const { loaded, coverage, rows } = parse([A, B], responses([shot(A, '1'), bad, shot(B, '1')]));
+  t.deepEqual(loaded, [B]);
   t.is(rows.length, 1);
   t.deepEqual(coverage.find((row) => row.gameId === A)?.status, 'failed');
   t.deepEqual(coverage.find((row) => row.gameId === A)?.reason, 'schema_mismatch');
