@@ -121,7 +121,12 @@ export type TableCheckFacts =
     };
 
 /** Relations every verify reads; a dataset's own table is added by the caller. */
-export const LEDGER_RELATIONS = ['nba.games', 'nba_ingest.coverage', 'nba_ingest.requests'] as const;
+export const LEDGER_RELATIONS = [
+  'nba.games',
+  'nba_ingest.coverage',
+  'nba_ingest.requests',
+  'nba_ingest.runs',
+] as const;
 
 /**
  * Runs `work` on one connection in a read-only, repeatable-read transaction: every fact comes from
@@ -159,6 +164,9 @@ export async function missingRelations(client: pg.ClientBase, names: readonly st
   return rows.map((row) => row.name);
 }
 
+/** What a season-wide table's rows are scoped and identified by. */
+const SEASON_COLUMNS = ['season_label', 'season_type', 'team_id'] as const;
+
 const SCOPE_GAMES = `SELECT game_id, game_date FROM nba.games WHERE season_label = $1 AND season_type = $2`;
 
 export async function coverageFacts(
@@ -187,6 +195,137 @@ export async function coverageFacts(
   return rows[0] as CoverageFacts;
 }
 
+/**
+ * Coverage of a season-wide dataset: the teams of the scope's final games, each covered when its
+ * team coverage is complete as of today's number of final games (older means stale). Reported in
+ * the CoverageFacts shape with teams for games; a sample's gameId is the team id.
+ */
+export async function teamCoverageFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  scope: SeasonScope,
+): Promise<CoverageFacts> {
+  const { rows } = await client.query<CoverageFacts>(
+    `WITH final AS (
+       SELECT * FROM nba.games WHERE season_label = $1 AND season_type = $2 AND game_status = 3
+     ), teams AS (
+       SELECT home_team_id AS team_id FROM final UNION SELECT away_team_id FROM final
+     ), judged AS (
+       SELECT t.team_id, c.status, c.reason, c.final_games, (SELECT count(*) FROM final)::int AS now
+         FROM teams t
+         LEFT JOIN nba_ingest.team_coverage c
+           ON c.team_id = t.team_id AND c.dataset = $3 AND c.season_label = $1 AND c.season_type = $2
+     ), uncovered AS (
+       SELECT team_id,
+              CASE WHEN status IS NULL THEN 'no coverage'
+                   WHEN status NOT IN ('complete', 'empty') THEN 'failed: ' || coalesce(reason, 'no reason')
+                   ELSE 'stale: as of ' || final_games || ' of ' || now || ' final games' END AS detail
+         FROM judged WHERE status IS NULL OR status NOT IN ('complete', 'empty') OR final_games <> now
+     )
+     SELECT (SELECT count(*) FROM teams)::int AS "finalGames",
+            (SELECT count(*) FROM teams)::int - (SELECT count(*) FROM uncovered)::int AS covered,
+            (SELECT count(*) FROM uncovered)::int AS uncovered,
+            coalesce((SELECT json_agg(json_build_object('gameId', team_id::text, 'detail', detail))
+                        FROM (SELECT * FROM uncovered ORDER BY team_id LIMIT ${SAMPLE_SIZE}) s), '[]') AS sample`,
+    [scope.season, scope.seasonType, dataset],
+  );
+  return rows[0] as CoverageFacts;
+}
+
+/**
+ * A season-wide table against its team coverage: per covered team, row_count = rows held; and rows
+ * of teams without coverage, which a team-scoped load never writes (a foreign team fails its batch).
+ */
+export async function teamRowCountFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  spec: TableSpec,
+  scope: SeasonScope,
+): Promise<RowCountFacts & { readonly foreignRows: number }> {
+  checkTableSpec(spec);
+  const table = quoteTable(spec.table);
+  const { rows } = await client.query<RowCountFacts & { foreignRows: number }>(
+    `WITH held AS (
+       SELECT team_id, count(*)::int AS n FROM ${table}
+        WHERE season_label = $1 AND season_type = $2 GROUP BY team_id
+     ), covered AS (
+       SELECT c.team_id, c.row_count, coalesce(h.n, 0) AS n
+         FROM nba_ingest.team_coverage c LEFT JOIN held h ON h.team_id = c.team_id
+        WHERE c.dataset = $3 AND c.season_label = $1 AND c.season_type = $2
+          AND c.status IN ('complete', 'empty')
+     )
+     SELECT (SELECT count(*) FROM covered)::int AS games,
+            (SELECT count(*) FROM covered WHERE row_count <> n)::int AS mismatched,
+            (SELECT coalesce(sum(n), 0) FROM held WHERE team_id NOT IN (SELECT team_id FROM covered))::int
+              AS "foreignRows",
+            coalesce((SELECT json_agg(json_build_object('gameId', team_id::text, 'detail',
+                                      'coverage ' || row_count || ', table ' || n))
+                        FROM (SELECT * FROM covered WHERE row_count <> n
+                               ORDER BY team_id LIMIT ${SAMPLE_SIZE}) m), '[]') AS sample`,
+    [scope.season, scope.seasonType, dataset],
+  );
+  return rows[0] as RowCountFacts & { foreignRows: number };
+}
+
+/** A consistency that real data guarantees between two per-game tables of one key, e.g. players. */
+export interface CrossCheck {
+  readonly name: string;
+  /** Every row of `from`, in games both datasets cover, has a row with the same `columns` in `to`. */
+  readonly from: { readonly dataset: string; readonly spec: TableSpec };
+  readonly to: { readonly dataset: string; readonly spec: TableSpec };
+  readonly columns: readonly string[];
+}
+
+export interface CrossCheckFacts {
+  /** Rows of `from` in games both datasets cover. */
+  readonly rows: number;
+  /** Those without a match in `to`. */
+  readonly missing: number;
+  readonly sample: readonly GameSample[];
+}
+
+export async function crossCheckFacts(
+  client: pg.ClientBase,
+  check: CrossCheck,
+  scope: SeasonScope,
+): Promise<CrossCheckFacts> {
+  const { from, to } = check;
+  for (const side of [from, to]) {
+    checkTableSpec(side.spec);
+    gameColumnOf(side.spec);
+    for (const column of check.columns) {
+      if (!side.spec.columns.some((declared) => declared.name === column)) {
+        throw new TableSpecError(side.spec.table, `cross check ${check.name} names ${column}, not a column`);
+      }
+    }
+  }
+  const fromGame = gameColumnOf(from.spec);
+  const toGame = gameColumnOf(to.spec);
+  const match = check.columns.map((column) => `b.${quote(column)} = a.${quote(column)}`).join(' AND ');
+  const shown = check.columns.map((column) => `a.${quote(column)}::text`).join(` || '/' || `);
+  const { rows } = await client.query<CrossCheckFacts>(
+    `WITH games AS (
+       SELECT g.game_id, g.game_date FROM nba.games g
+         JOIN nba_ingest.coverage ca ON ca.game_id = g.game_id AND ca.dataset = $3
+         JOIN nba_ingest.coverage cb ON cb.game_id = g.game_id AND cb.dataset = $4
+        WHERE g.season_label = $1 AND g.season_type = $2
+          AND ca.status = 'complete' AND cb.status IN ('complete', 'empty')
+     ), checked AS (
+       SELECT a.*, s.game_date AS scope_date,
+              NOT EXISTS (SELECT 1 FROM ${quoteTable(to.spec.table)} b
+                           WHERE b.${toGame} = a.${fromGame} AND ${match}) AS missing
+         FROM ${quoteTable(from.spec.table)} a JOIN games s ON s.game_id = a.${fromGame}
+     )
+     SELECT count(*)::int AS rows, (count(*) FILTER (WHERE missing))::int AS missing,
+            coalesce((SELECT json_agg(json_build_object('gameId', m.game_id, 'detail', m.detail))
+                        FROM (SELECT a.${fromGame} AS game_id, 'no match for ' || ${shown} AS detail
+                                FROM checked a WHERE missing ORDER BY a.scope_date LIMIT ${SAMPLE_SIZE}) m), '[]') AS sample
+       FROM checked`,
+    [scope.season, scope.seasonType, from.dataset, to.dataset],
+  );
+  return rows[0] as CrossCheckFacts;
+}
+
 /** Coverage row_count against the rows the table holds, per covered game of the scope. */
 export async function rowCountFacts(
   client: pg.ClientBase,
@@ -208,16 +347,21 @@ export async function rowCountFacts(
   return rows[0] as RowCountFacts;
 }
 
-/** Accepted responses of `dataset` whose rows_returned reached floor(ratio × max_rows). */
+/**
+ * Accepted responses of `dataset`, in runs of the scope's season and season type, whose
+ * rows_returned reached floor(ratio × max_rows).
+ */
 export async function truncationFacts(
   client: pg.ClientBase,
   dataset: string,
   ratio: number,
+  scope: SeasonScope,
 ): Promise<TruncationFacts> {
   const { rows } = await client.query<TruncationFacts>(
     `WITH committed AS (
-       SELECT * FROM nba_ingest.requests
-        WHERE dataset = $1 AND action = 'accepted' AND max_rows IS NOT NULL AND rows_returned IS NOT NULL
+       SELECT q.* FROM nba_ingest.requests q JOIN nba_ingest.runs r ON r.run_id = q.run_id
+        WHERE q.dataset = $1 AND q.action = 'accepted' AND q.max_rows IS NOT NULL
+          AND q.rows_returned IS NOT NULL AND r.args->>'season' = $3 AND r.args->>'seasonType' = $4
      ), reached AS (
        SELECT * FROM committed WHERE rows_returned >= floor($2::numeric * max_rows)
      )
@@ -228,7 +372,7 @@ export async function truncationFacts(
                         'gameCount', game_count, 'firstGameId', first_game_id, 'lastGameId', last_game_id,
                         'rowsReturned', rows_returned, 'maxRows', max_rows))
                         FROM (SELECT * FROM reached ORDER BY request_id LIMIT ${SAMPLE_SIZE}) r), '[]') AS sample`,
-    [dataset, ratio],
+    [dataset, ratio, scope.season, scope.seasonType],
   );
   return rows[0] as TruncationFacts;
 }
@@ -272,9 +416,7 @@ export async function tableCheckFacts(
   scope: SeasonScope,
 ): Promise<TableCheckFacts> {
   checkTableCheck(spec, check);
-  const gameColumn = gameColumnOf(spec);
-  const table = quoteTable(spec.table);
-  const inScope = `FROM ${table} t JOIN (${SCOPE_GAMES}) s ON s.game_id = t.${gameColumn}`;
+  const { inScope, idColumn, order } = rowScope(spec);
   switch (check.kind) {
     case 'rowsPerGame': {
       const { rows } = await client.query(
@@ -304,9 +446,9 @@ export async function tableCheckFacts(
       const { rows } = await client.query(
         `SELECT count(*)::int AS rows, (count(*) FILTER (WHERE (${condition})))::int AS violating,
                 coalesce((SELECT json_agg(json_build_object('gameId', v.game_id, 'detail', v.detail))
-                            FROM (SELECT t.${gameColumn} AS game_id, concat('key ', ${key}, ': ', ${shown}) AS detail
+                            FROM (SELECT ${idColumn} AS game_id, concat('key ', ${key}, ': ', ${shown}) AS detail
                                     ${inScope} WHERE (${condition})
-                                   ORDER BY s.game_date, ${spec.key.map((name) => `t.${quote(name)}`).join(', ')}
+                                   ORDER BY ${order}, ${spec.key.map((name) => `t.${quote(name)}`).join(', ')}
                                    LIMIT ${SAMPLE_SIZE}) v), '[]') AS sample
            ${inScope}`,
         [scope.season, scope.seasonType, ...params],
@@ -358,11 +500,39 @@ function coveredGames(spec: TableSpec): string {
   )`;
 }
 
+/**
+ * The rows of the scope ($1 season, $2 season type) a check reads: through the game column for
+ * per-game tables, through season_label and season_type for season-wide ones (keyed by team_id).
+ */
+function rowScope(spec: TableSpec): { inScope: string; idColumn: string; order: string } {
+  const table = quoteTable(spec.table);
+  if (spec.gameColumn !== undefined) {
+    const gameColumn = quote(spec.gameColumn);
+    return {
+      inScope: `FROM ${table} t JOIN (${SCOPE_GAMES}) s ON s.game_id = t.${gameColumn}`,
+      idColumn: `t.${gameColumn}`,
+      order: 's.game_date',
+    };
+  }
+  return {
+    inScope: `FROM ${table} t JOIN (SELECT $1::text AS season_label, $2::text AS season_type) s
+                ON s.season_label = t.season_label AND s.season_type = t.season_type`,
+    idColumn: 't.team_id::text',
+    order: 't.team_id',
+  };
+}
+
 /** Throws a TableSpecError when a check names a column the declaration does not have. */
 export function checkTableCheck(spec: TableSpec, check: TableCheck): void {
   checkTableSpec(spec);
-  gameColumnOf(spec);
   const declared = new Set(spec.columns.map((column) => column.name));
+  if (spec.gameColumn === undefined && !SEASON_COLUMNS.every((column) => declared.has(column))) {
+    throw new TableSpecError(
+      spec.table,
+      `verify checks need a game column, or the season-wide columns ${SEASON_COLUMNS.join(', ')}`,
+    );
+  }
+  if (check.kind === 'rowsPerGame') gameColumnOf(spec);
   const columns = check.kind === 'notNull' ? check.columns : 'column' in check ? [check.column] : [];
   if (check.kind === 'notNull' && columns.length === 0) {
     throw new TableSpecError(spec.table, `check ${check.name} names no column`);

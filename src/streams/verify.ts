@@ -5,8 +5,11 @@ import { DatabaseError } from '../sinks/databaseError.ts';
 import {
   type CapHitFacts,
   type CoverageFacts,
+  type CrossCheck,
+  type CrossCheckFacts,
   capHitFacts,
   coverageFacts,
+  crossCheckFacts,
   type GameSample,
   inReadOnlySnapshot,
   LEDGER_RELATIONS,
@@ -18,10 +21,30 @@ import {
   type TableCheckFacts,
   type TruncationFacts,
   tableCheckFacts,
+  teamCoverageFacts,
+  teamRowCountFacts,
   truncationFacts,
 } from '../sinks/verifyQueries.ts';
 import { TRUNCATION_RATIO } from '../sources/queryTool.ts';
 import type { QueryToolDataset } from './dataset.ts';
+
+/**
+ * Consistencies real data guarantees between datasets, by dataset name: checked when a verify
+ * covers both. A player tracked in a game played in it, so the Advanced box score has him too.
+ */
+const CROSS_CHECKS: readonly { name: string; from: string; to: string; columns: readonly string[] }[] = [
+  { name: 'tracked_players_in_advanced_box', from: 'tracking', to: 'advanced_box', columns: ['nba_id'] },
+];
+
+function crossChecksOf(datasets: readonly QueryToolDataset[]): CrossCheck[] {
+  const byName = new Map(datasets.map((dataset) => [dataset.name, dataset]));
+  return CROSS_CHECKS.flatMap(({ name, from, to, columns }) => {
+    const a = byName.get(from);
+    const b = byName.get(to);
+    if (!a || !b) return [];
+    return [{ name, from: { dataset: from, spec: a.table }, to: { dataset: to, spec: b.table }, columns }];
+  });
+}
 
 /** `info` checks are measured and shown but never fail a verify. */
 export type CheckStatus = 'pass' | 'fail' | 'info';
@@ -59,7 +82,11 @@ export interface VerifyReport {
 export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<VerifyReport> {
   const scope: SeasonScope = { season: options.season, seasonType: options.seasonType };
   const checks = await inReadOnlySnapshot(pool, async (client) => {
-    const wanted = [...LEDGER_RELATIONS, ...options.datasets.map((dataset) => dataset.table.table)];
+    const wanted = [
+      ...LEDGER_RELATIONS,
+      ...(options.datasets.some((dataset) => dataset.unit === 'team') ? ['nba_ingest.team_coverage'] : []),
+      ...options.datasets.map((dataset) => dataset.table.table),
+    ];
     const missing = await missingRelations(client, [...new Set(wanted)]);
     if (missing.length > 0) {
       throw new DatabaseError(
@@ -71,19 +98,27 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
     const results: CheckResult[] = [];
     for (const dataset of options.datasets) {
       const name = dataset.name;
-      results.push(judgeCoverage(name, await coverageFacts(client, name, scope)));
-      if (dataset.table.gameColumn !== undefined) {
+      if (dataset.unit === 'team') {
+        results.push(judgeCoverage(name, await teamCoverageFacts(client, name, scope), 'teams'));
+        const facts = await teamRowCountFacts(client, name, dataset.table, scope);
+        results.push(judgeRowCounts(name, dataset.table.table, facts, 'team'));
+        results.push(judgeTeamScope(name, dataset.table.table, facts.foreignRows));
+      } else {
+        results.push(judgeCoverage(name, await coverageFacts(client, name, scope)));
         results.push(
           judgeRowCounts(name, dataset.table.table, await rowCountFacts(client, name, dataset.table, scope)),
         );
       }
-      results.push(judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO)));
+      results.push(judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO, scope)));
       results.push(judgeCapHits(name, await capHitFacts(client, name)));
       for (const check of dataset.checks ?? []) {
         results.push(
           judgeTableCheck(name, check, await tableCheckFacts(client, name, dataset.table, check, scope)),
         );
       }
+    }
+    for (const check of crossChecksOf(options.datasets)) {
+      results.push(judgeCrossCheck(check, await crossCheckFacts(client, check, scope)));
     }
     return results;
   });
@@ -108,7 +143,12 @@ export function report(options: VerifyOptions, checks: readonly CheckResult[]): 
   };
 }
 
-export function judgeCoverage(dataset: string, facts: CoverageFacts): CheckResult {
+/** Per-game datasets count final games; season-wide ones the teams of those games. */
+export function judgeCoverage(
+  dataset: string,
+  facts: CoverageFacts,
+  of: 'final games' | 'teams' = 'final games',
+): CheckResult {
   return {
     name: `${dataset}.coverage`,
     dataset,
@@ -116,20 +156,51 @@ export function judgeCoverage(dataset: string, facts: CoverageFacts): CheckResul
     value:
       facts.finalGames === 0
         ? 'no final games in nba.games'
-        : `${facts.covered}/${facts.finalGames} final games (${percent(facts.covered / facts.finalGames)})` +
-          (facts.uncovered > 0 ? `, ${facts.uncovered} missing or failed` : ''),
-    expected: '100% of final games complete or empty',
+        : `${facts.covered}/${facts.finalGames} ${of} (${percent(facts.covered / facts.finalGames)})` +
+          (facts.uncovered > 0 ? `, ${facts.uncovered} missing, failed or stale` : ''),
+    expected:
+      of === 'teams'
+        ? '100% of the teams of final games complete as of the current final games'
+        : '100% of final games complete or empty',
     details: games(facts.sample),
   };
 }
 
-export function judgeRowCounts(dataset: string, table: string, facts: RowCountFacts): CheckResult {
+export function judgeRowCounts(
+  dataset: string,
+  table: string,
+  facts: RowCountFacts,
+  per: 'game' | 'team' = 'game',
+): CheckResult {
   return {
     name: `${dataset}.row_counts`,
     dataset,
     status: facts.mismatched === 0 ? 'pass' : 'fail',
-    value: `${facts.mismatched} of ${facts.games} covered games differ`,
-    expected: `coverage row_count = rows in ${table}, per game`,
+    value: `${facts.mismatched} of ${facts.games} covered ${per}s differ`,
+    expected: `coverage row_count = rows in ${table}, per ${per}`,
+    details: games(facts.sample),
+  };
+}
+
+/** A team-scoped load only ever writes rows of the teams it asked for, which coverage then records. */
+export function judgeTeamScope(dataset: string, table: string, foreignRows: number): CheckResult {
+  return {
+    name: `${dataset}.team_scoped`,
+    dataset,
+    status: foreignRows === 0 ? 'pass' : 'fail',
+    value: `${foreignRows} rows of teams without coverage`,
+    expected: `every team in ${table} was requested and covered for the season`,
+    details: [],
+  };
+}
+
+export function judgeCrossCheck(check: CrossCheck, facts: CrossCheckFacts): CheckResult {
+  return {
+    name: `${check.from.dataset}.${check.name}`,
+    dataset: check.from.dataset,
+    status: facts.missing === 0 ? 'pass' : 'fail',
+    value: `${facts.missing} of ${facts.rows} rows without a match`,
+    expected: `every ${check.from.spec.table} row has a ${check.to.spec.table} row with the same ${check.columns.join(', ')}`,
     details: games(facts.sample),
   };
 }
