@@ -1,8 +1,10 @@
-// `npm run bench`: the shot-chart backfill measured side by side in one run — the planner policy and
-// the previous implementation's fixed batches, each a real CLI process against the same replica
-// (latency and rate-limit model stated in the output) — and the loader against a plain COPY of the
-// same rows into the indexed target and against row-by-row INSERT … ON CONFLICT. Prints a table and
-// writes the figures as JSON under bench/results/. A benchmark, not a test: nothing here asserts.
+// `npm run bench`: a full-season backfill of every Query Tool dataset measured side by side in one
+// run — the planner, the previous implementation's fixed batch seeds, and the previous
+// implementation's whole policy (fixed seeds, one dataset after another, one batch at a time) —
+// each as real CLI processes against the same replica (latency and rate-limit model stated in the
+// output); then the loader against a plain COPY of the same shot rows into the indexed target and
+// against row-by-row INSERT … ON CONFLICT. Prints tables and writes the figures as JSON under
+// bench/results/. A benchmark, not a test: nothing here asserts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,12 +20,12 @@ import { writeBatch } from '../src/sinks/batchWriter.ts';
 import { copyRowEncoder, copyTextChunks } from '../src/sinks/copyText.ts';
 import { startEmbeddedPostgres } from '../src/sinks/embeddedPostgres.ts';
 import type { BackfillSummary } from '../src/streams/backfill.ts';
+import { DATASETS } from '../src/streams/datasets.ts';
 import { shotChart } from '../src/streams/shotChart.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'nba-ingest.js');
 const API_KEY = 'bench-key';
-const FLOOR_ROWS = 9_899;
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,16 +45,31 @@ if (flags.help) {
   process.exit(0);
 }
 
+interface DatasetFigures {
+  readonly dataset: string;
+  readonly calls: number;
+  readonly splits: number;
+  readonly rows: number;
+  /** SPEC §7: Σ over measures ⌈rows / 9,899⌉. */
+  readonly floorByRows: number;
+  /** The same within the ids one request can carry (URI length; TeamId takes 10). */
+  readonly floorByRequests: number;
+}
+
 interface PolicyResult {
   readonly policy: string;
-  readonly calls: Record<string, number>;
-  readonly floor: Record<string, number>;
+  readonly description: string;
+  readonly datasets: readonly DatasetFigures[];
+  readonly calls: number;
+  readonly floorByRows: number;
+  readonly floorByRequests: number;
   readonly splits: number;
   readonly rows: number;
   readonly wallSeconds: number;
+  /** Query Tool calls ÷ the replica's sustained rate: the wall time no policy can beat. */
+  readonly rateFloorSeconds: number;
   readonly rowsPerSecond: number;
   readonly peakRssMb: number;
-  readonly exitCode: number;
 }
 
 interface LoaderResult {
@@ -80,8 +97,8 @@ async function main(): Promise<void> {
     const started = new Date();
     const policies: PolicyResult[] = [];
     let loaded: string | undefined;
-    for (const policy of ['planner', 'fixed']) {
-      const database = await createDatabase(server.url, `bench_${policy}`);
+    for (const policy of POLICIES) {
+      const database = await createDatabase(server.url, `bench_${policy.name}`);
       policies.push(await runPolicy(policy, database, replica.url));
       loaded ??= database;
     }
@@ -182,8 +199,84 @@ async function startReplicaProcess(): Promise<{ url: string; season: string; pro
   });
 }
 
-async function runPolicy(policy: string, databaseUrl: string, apiUrl: string): Promise<PolicyResult> {
+interface Policy {
+  readonly name: string;
+  readonly description: string;
+  readonly batchPolicy: 'planner' | 'fixed';
+  /** One backfill of every dataset, or one backfill per dataset in turn. */
+  readonly datasetsTogether: boolean;
+  readonly concurrency: number;
+}
+
+const POLICIES: readonly Policy[] = [
+  {
+    name: 'planner',
+    description: 'planner, datasets side by side, 4 batches in flight',
+    batchPolicy: 'planner',
+    datasetsTogether: true,
+    concurrency: 4,
+  },
+  {
+    name: 'fixed',
+    description: 'fixed seeds, datasets side by side, 4 batches in flight',
+    batchPolicy: 'fixed',
+    datasetsTogether: true,
+    concurrency: 4,
+  },
+  {
+    name: 'previous',
+    description:
+      "previous implementation's policy: fixed seeds, one dataset after another, one batch at a time",
+    batchPolicy: 'fixed',
+    datasetsTogether: false,
+    concurrency: 1,
+  },
+];
+
+async function runPolicy(policy: Policy, databaseUrl: string, apiUrl: string): Promise<PolicyResult> {
+  const groups = policy.datasetsTogether ? [DATASET_NAMES] : DATASET_NAMES.map((name) => [name]);
+  const summaries: BackfillSummary[] = [];
   const started = performance.now();
+  for (const datasets of groups) summaries.push(await backfill(policy, datasets, databaseUrl, apiUrl));
+  const wallSeconds = (performance.now() - started) / 1000;
+  const datasets = summaries.flatMap((summary) =>
+    summary.datasets.map((d) => ({
+      dataset: d.dataset,
+      calls: d.calls,
+      splits: d.splits,
+      rows: d.rows,
+      floorByRows: d.floorCalls.rows,
+      floorByRequests: d.floorCalls.requests,
+    })),
+  );
+  const sum = (pick: (d: DatasetFigures) => number) => datasets.reduce((total, d) => total + pick(d), 0);
+  const calls = sum((d) => d.calls);
+  const rows = sum((d) => d.rows);
+  return {
+    policy: policy.name,
+    description: policy.description,
+    datasets,
+    calls,
+    floorByRows: sum((d) => d.floorByRows),
+    floorByRequests: sum((d) => d.floorByRequests),
+    splits: sum((d) => d.splits),
+    rows,
+    wallSeconds: round(wallSeconds),
+    rateFloorSeconds: round(calls / Number(flags.rate)),
+    rowsPerSecond: Math.round(rows / wallSeconds),
+    peakRssMb: Math.max(...summaries.map((summary) => summary.peakRssMb)),
+  };
+}
+
+const DATASET_NAMES = [...DATASETS.keys()];
+
+/** One `nba-ingest backfill --json` process; its summary. */
+async function backfill(
+  policy: Policy,
+  datasets: readonly string[],
+  databaseUrl: string,
+  apiUrl: string,
+): Promise<BackfillSummary> {
   const child = spawn(
     process.execPath,
     [
@@ -191,9 +284,11 @@ async function runPolicy(policy: string, databaseUrl: string, apiUrl: string): P
       'backfill',
       '--json',
       '--datasets',
-      shotChart.name,
+      datasets.join(','),
       '--batch-policy',
-      policy,
+      policy.batchPolicy,
+      '--concurrency',
+      String(policy.concurrency),
       '--rate',
       String(flags.rate),
       '--burst',
@@ -215,26 +310,12 @@ async function runPolicy(policy: string, databaseUrl: string, apiUrl: string): P
     stdout += String(chunk);
   });
   const [code] = (await once(child, 'exit')) as [number | null];
-  const wallSeconds = (performance.now() - started) / 1000;
-  if (code !== 0)
-    throw new Error(`the ${policy} backfill exited ${code}: its figures would not mean anything`);
-  const summary = JSON.parse(stdout) as BackfillSummary;
-  const shots = summary.datasets.find((dataset) => dataset.dataset === shotChart.name);
-  const rows = shots?.rows ?? 0;
-  const floor = Object.fromEntries(
-    Object.keys(shots?.callsByMeasure ?? {}).map((measure) => [measure, Math.ceil(rows / FLOOR_ROWS)]),
-  );
-  return {
-    policy,
-    calls: shots?.callsByMeasure ?? {},
-    floor,
-    splits: shots?.splits ?? 0,
-    rows,
-    wallSeconds: round(wallSeconds),
-    rowsPerSecond: Math.round(rows / wallSeconds),
-    peakRssMb: summary.peakRssMb,
-    exitCode: code ?? 1,
-  };
+  if (code !== 0) {
+    throw new Error(
+      `the ${policy.name} backfill of ${datasets.join(',')} exited ${code}: its figures would not mean anything`,
+    );
+  }
+  return JSON.parse(stdout) as BackfillSummary;
 }
 
 /**
@@ -348,20 +429,39 @@ function printReport(report: {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const { model } = report;
   out(
-    `shot-chart backfill, replica ${model.season}, ${model.latency.baseMs} ms + ${model.latency.perRowUs} µs/row per call, ${model.rateLimit.ratePerSecond} calls/s`,
+    `full-season backfill of every Query Tool dataset, replica ${model.season}, ${model.latency.baseMs} ms + ${model.latency.perRowUs} µs/row per call, ${model.rateLimit.ratePerSecond} calls/s`,
   );
+  for (const p of report.policies) out(`  ${p.policy}: ${p.description}`);
+  out();
+  const names = report.policies[0]?.datasets.map((d) => d.dataset) ?? [];
   out(
-    'policy   | FieldGoals calls (floor) | TrackingShots calls (floor) | splits | wall s | rows/s | peak RSS MB',
+    `dataset            | floor rows (requests) | ${report.policies.map((p) => `${p.policy} calls / splits`.padEnd(22)).join(' | ')}`,
   );
-  for (const p of report.policies) {
-    const cell = (measure: string) => `${p.calls[measure] ?? 0} (${p.floor[measure] ?? 0})`;
+  for (const name of names) {
+    const first = report.policies[0]?.datasets.find((d) => d.dataset === name);
+    const cells = report.policies.map((p) => {
+      const d = p.datasets.find((candidate) => candidate.dataset === name);
+      return `${d?.calls ?? '-'} / ${d?.splits ?? '-'}`.padEnd(22);
+    });
     out(
-      `${p.policy.padEnd(8)} | ${cell('FieldGoals').padEnd(24)} | ${cell('TrackingShots').padEnd(27)} | ${String(p.splits).padEnd(6)} | ${String(p.wallSeconds).padEnd(6)} | ${String(p.rowsPerSecond).padEnd(6)} | ${p.peakRssMb}`,
+      `${name.padEnd(18)} | ${`${first?.floorByRows ?? '-'} (${first?.floorByRequests ?? '-'})`.padEnd(21)} | ${cells.join(' | ')}`,
     );
   }
-  const [planner, fixed] = report.policies;
-  if (planner && fixed)
-    out(`planner wall time / fixed wall time = ${(planner.wallSeconds / fixed.wallSeconds).toFixed(2)}`);
+  out();
+  out(
+    'policy   | calls | floor rows (requests) | splits | rows      | wall s  | rate floor s | rows/s  | peak RSS MB',
+  );
+  for (const p of report.policies) {
+    out(
+      `${p.policy.padEnd(8)} | ${String(p.calls).padEnd(5)} | ${`${p.floorByRows} (${p.floorByRequests})`.padEnd(21)} | ${String(p.splits).padEnd(6)} | ${String(p.rows).padEnd(9)} | ${String(p.wallSeconds).padEnd(7)} | ${String(p.rateFloorSeconds).padEnd(12)} | ${String(p.rowsPerSecond).padEnd(7)} | ${p.peakRssMb}`,
+    );
+  }
+  const [planner, , previous] = report.policies;
+  if (planner && previous) {
+    out(
+      `planner calls / floor by requests = ${(planner.calls / planner.floorByRequests).toFixed(3)}; planner wall / previous wall = ${(planner.wallSeconds / previous.wallSeconds).toFixed(2)}; planner wall / rate floor = ${(planner.wallSeconds / planner.rateFloorSeconds).toFixed(2)}`,
+    );
+  }
   out();
   out('loader                               | rows    | seconds | rows/s');
   for (const l of report.loader) {

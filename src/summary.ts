@@ -15,7 +15,7 @@ export function formatSummary(summary: BackfillSummary): string {
     lines.push(
       `${d.dataset}: ${number.format(d.gamesLoaded)} ${d.unit === 'team' ? 'teams' : 'games'} ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed`,
       `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
-      `  calls ${d.calls}${measures ? ` (${measures})` : ''}, splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
+      `  calls ${d.calls}${measures ? ` (${measures})` : ''}, floor ${d.floorCalls.rows} by rows (${d.floorCalls.requests} within request limits), splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );
     if (d.droppedUnrequested || d.outOfRange || d.quarantined) {
       lines.push(

@@ -71,6 +71,10 @@ export interface DatasetSummary {
   readonly rowsUnchanged: number;
   readonly calls: number;
   readonly callsByMeasure: Record<string, number>;
+  /** Rows of accepted responses, by measure. */
+  readonly rowsByMeasure: Record<string, number>;
+  /** The fewest calls for those rows: by rows alone, and within the ids one request can carry. */
+  readonly floorCalls: { readonly rows: number; readonly requests: number };
   readonly splits: number;
   readonly retries: number;
   readonly throttledWaits: number;
@@ -196,7 +200,12 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       await lastValueFrom(stream.pipe(defaultIfEmpty(null)));
     }
 
-    const datasets = plans.map((plan, index) => datasetSummary(plan, telemetries[index] as DatasetTelemetry));
+    const datasets = plans.map((plan, index) =>
+      datasetSummary(plan, telemetries[index] as DatasetTelemetry, {
+        maxRows: source.truncationThreshold - 1,
+        maxIds: source.maxGameIds(plan.dataset.calls, planner?.uriBudgetBytes ?? Infinity),
+      }),
+    );
     const failures = datasets.flatMap((summary) => Object.keys(summary.failures));
     const interrupted = deps.signal?.aborted === true;
     const exitCode = interrupted ? EXIT.interrupted : exitCodeForFailures(failures);
@@ -309,7 +318,31 @@ async function fetchReference<S extends z.ZodType>(
   return parsed.data;
 }
 
-function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry): DatasetSummary {
+/**
+ * The fewest calls that could have fetched what was accepted, per measure summed: by rows alone
+ * (⌈rows / the most rows an accepted response holds⌉, SPEC §7's floor), and also within the ids a
+ * request can carry (URI length, TeamId's 10), which no batching can beat.
+ */
+function floorCalls(
+  telemetry: DatasetTelemetry,
+  ids: number,
+  limits: { readonly maxRows: number; readonly maxIds: number },
+): { readonly rows: number; readonly requests: number } {
+  let rows = 0;
+  let requests = 0;
+  for (const accepted of Object.values(telemetry.acceptedRows)) {
+    const byRows = Math.ceil(accepted / limits.maxRows);
+    rows += byRows;
+    requests += Math.max(byRows, Math.ceil(ids / limits.maxIds));
+  }
+  return { rows, requests };
+}
+
+function datasetSummary(
+  plan: DatasetPlan,
+  telemetry: DatasetTelemetry,
+  limits: { readonly maxRows: number; readonly maxIds: number },
+): DatasetSummary {
   return {
     dataset: plan.dataset.name,
     unit: plan.dataset.unit ?? 'game',
@@ -323,6 +356,8 @@ function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry): Dataset
     rowsUnchanged: telemetry.rowsUnchanged,
     calls: totalCalls(telemetry),
     callsByMeasure: { ...telemetry.calls },
+    rowsByMeasure: { ...telemetry.acceptedRows },
+    floorCalls: floorCalls(telemetry, plan.ids.length, limits),
     splits: telemetry.splits,
     retries: telemetry.retries,
     throttledWaits: telemetry.throttledWaits,

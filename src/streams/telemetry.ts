@@ -41,6 +41,8 @@ export interface DatasetTelemetry {
   failedBatches: number;
   /** Upstream attempts by measure (EventType / MeasureType). */
   calls: Record<string, number>;
+  /** Rows of accepted responses by measure: what the call floor is computed from. */
+  acceptedRows: Record<string, number>;
   retries: number;
   throttledWaits: number;
   stageMs: { fetch: number; parse: number; copy: number; merge: number };
@@ -70,6 +72,7 @@ export function emptyDatasetTelemetry(dataset: string): DatasetTelemetry {
     splits: 0,
     failedBatches: 0,
     calls: {},
+    acceptedRows: {},
     retries: 0,
     throttledWaits: 0,
     stageMs: { fetch: 0, parse: 0, copy: 0, merge: 0 },
@@ -84,6 +87,9 @@ export function countCalls(telemetry: DatasetTelemetry, calls: readonly CallReco
   for (const call of calls) {
     const measure = call.measure ?? call.endpoint;
     telemetry.calls[measure] = (telemetry.calls[measure] ?? 0) + 1;
+    if (call.action === 'accepted') {
+      telemetry.acceptedRows[measure] = (telemetry.acceptedRows[measure] ?? 0) + (call.rowsReturned ?? 0);
+    }
     if (call.action === 'retry') telemetry.retries += 1;
     if (call.action === 'wait_retry') telemetry.throttledWaits += 1;
     fetchMs += call.durationMs;
