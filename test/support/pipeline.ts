@@ -35,6 +35,7 @@ export interface TestBackfill {
   readonly options?: Partial<BackfillOptions>;
   readonly retry?: RetryPolicy;
   readonly rate?: number;
+  readonly burst?: number;
 }
 
 export async function runTestBackfill(run: TestBackfill): Promise<BackfillSummary> {
@@ -56,7 +57,12 @@ export async function runTestBackfill(run: TestBackfill): Promise<BackfillSummar
       },
       {
         pool: run.pool,
-        policy: callPolicy(http, { rate: run.rate ?? 1000, burst: 50 }, logger, run.retry ?? FAST_RETRY),
+        policy: callPolicy(
+          http,
+          { rate: run.rate ?? 1000, burst: run.burst ?? 50 },
+          logger,
+          run.retry ?? FAST_RETRY,
+        ),
         logger,
       },
     );
