@@ -179,6 +179,27 @@ test('the fixed policy plans consecutive batches of the fixed size; --batch-size
   t.deepEqual(sizes(planner, 844), Array(16).fill(53).fill(52, 12));
 });
 
+test('a fixed size never exceeds what the endpoint takes: 30 teams at --batch-size 25 go as 10, 10, 10', (t) => {
+  const forced = new BatchPlanner({ policy: 'fixed', batchSize: 25, settings: SETTINGS });
+  const planned: [number, string][] = [];
+  for (let left = 30; left > 0; ) {
+    const decision = forced.plan({
+      calls: [{ key: '/api/querytool/season/lineups Base Totals', rowsPerGame: 300 }],
+      remaining: left,
+      maxGameIds: 10,
+      idLimit: 10,
+      fixedBatchSize: 10,
+    });
+    planned.push([decision.games, decision.bound]);
+    left -= decision.games;
+  }
+  t.deepEqual(planned, [
+    [10, 'ids'],
+    [10, 'ids'],
+    [10, 'remaining'],
+  ]);
+});
+
 test('feedback is read from the ledger records: accepted, truncated, and 504s that split', (t) => {
   const record = (fields: Partial<CallRecord>): CallRecord => ({
     endpoint: '/api/querytool/event/player',

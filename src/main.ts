@@ -51,7 +51,10 @@ Exit codes: 0 ok, 64 usage, 65 data error, 69 upstream unavailable, 70 internal 
 const BACKFILL_USAGE = `Usage: nba-ingest backfill [options]
 
 Loads every final game of a season that coverage does not already list as complete: reference
-data (teams, players, schedule) first, then each dataset in GameId batches, committed per batch.
+data (teams, players, schedule) first, then the datasets side by side, committed per batch. Per-game
+datasets go in GameId batches over the selected final games; season-wide ones (season_lineups) in
+TeamId batches over every team of the season type, whatever games are selected, and again once
+more games are final.
 
 Selection:
   --season YYYY-YY          season label (default 2025-26)
@@ -66,8 +69,10 @@ Behaviour:
   --dry-run                 fetch and check everything, write no data (the schema is still migrated)
   --batch-policy P          planner (default): size each batch from the rows per game seen so far, to
                             fill 97% of the truncation threshold within the URI budget and the cost
-                            limit learned from 504s; fixed: the dataset's fixed size (50 for shot_chart)
-  --batch-size N            games per Query Tool call, 1-300, under either policy (default: the policy's)
+                            limit learned from 504s; fixed: the previous implementation's size per
+                            dataset (e.g. 50 games for shot_chart, 10 teams for season_lineups)
+  --batch-size N            ids per Query Tool call, 1-300, under either policy (default: the policy's;
+                            never more than an endpoint takes, e.g. 10 TeamIds)
   --concurrency N           batches in flight at once across all datasets, 1-16 (default 2)
   --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)
   --rate N, --burst N       client-side rate limit shared by every call to the host: calls per second

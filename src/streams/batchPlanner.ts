@@ -71,14 +71,19 @@ export interface PlanRequest {
   readonly calls: readonly PlannedCall[];
   /** Games still to plan; the batch never holds more. */
   readonly remaining: number;
-  /** Game ids that fit the request line (`QueryToolSource.maxGameIds`). */
+  /** Ids that fit the request line and the endpoint's id limit (`QueryToolSource.maxGameIds`). */
   readonly maxGameIds: number;
-  /** A fixed size (`--batch-policy fixed`, `--batch-size`): consecutive batches of exactly that. */
+  /** Most ids the endpoint takes at all (TeamId: 10); unset when only the URI length limits them. */
+  readonly idLimit?: number | undefined;
+  /**
+   * A fixed size (`--batch-policy fixed`, `--batch-size`): consecutive batches of exactly that, or of
+   * `idLimit` when the endpoint takes fewer.
+   */
   readonly fixedSize?: number | undefined;
 }
 
 /** Which limit decided a batch's size. */
-export type BatchBound = 'rows' | 'uri' | 'cost' | 'fixed' | 'remaining';
+export type BatchBound = 'rows' | 'uri' | 'ids' | 'cost' | 'fixed' | 'remaining';
 
 export interface BatchDecision {
   readonly games: number;
@@ -150,9 +155,12 @@ export function planBatch(
     if (!(Number.isInteger(fixedSize) && fixedSize >= 1)) {
       throw new RangeError(`planBatch: a fixed batch size must be a positive integer, got ${fixedSize}`);
     }
-    return fixedSize >= remaining
-      ? { ...base, games: remaining, bound: 'remaining', limit: fixedSize }
-      : { ...base, games: fixedSize, bound: 'fixed', limit: fixedSize };
+    // A fixed size may exceed the URI budget (a 414 splits it), never the endpoint's id limit (a 400).
+    const size = Math.min(fixedSize, request.idLimit ?? Infinity);
+    const bound: BatchBound = size < fixedSize ? 'ids' : 'fixed';
+    return size >= remaining
+      ? { ...base, games: remaining, bound: 'remaining', limit: size }
+      : { ...base, games: size, bound, limit: size };
   }
   const target = settings.targetFraction * settings.threshold;
   let limit: { games: number; bound: BatchBound } = {

@@ -87,6 +87,7 @@ function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchC
   const calls = sourceCalls(dataset);
   const planned = dataset.calls.map((call) => ({ key: plannerKey(call), rowsPerGame: call.rowsPerGame }));
   const maxGameIds = source.maxGameIds(calls, planner.uriBudgetBytes);
+  const idLimit = Math.min(...calls.map((call) => call.maxBatchIds ?? Infinity));
   telemetry.gamesPlanned += ids.length;
   let next = 0;
   return {
@@ -97,6 +98,7 @@ function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchC
         calls: planned,
         remaining,
         maxGameIds,
+        idLimit: Number.isFinite(idLimit) ? idLimit : undefined,
         fixedBatchSize: dataset.fixedBatchSize,
       });
       const batch = ids.slice(next, next + decision.games);
