@@ -415,9 +415,11 @@ export function parseBatch(
       );
       continue;
     }
+    const distinct = lastPerKey(dataset, keyRows);
+    telemetry.duplicates += keyRows.length - distinct.length;
     loaded.push(key);
-    rows.push(...keyRows);
-    records.complete(key, keyRows.length, contentHash(keyRows));
+    rows.push(...distinct);
+    records.complete(key, distinct.length, contentHash(distinct));
   }
 
   for (const problem of problems.values()) {
@@ -479,6 +481,28 @@ function claimedId(raw: unknown, idField: string): string | null {
   const value =
     typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[idField] : undefined;
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+}
+
+const keyIndexes = new WeakMap<QueryToolDataset, readonly number[]>();
+
+/**
+ * Of several rows with one natural key (a response that repeats a row), the last: so coverage counts
+ * and hashes exactly the rows the table will hold. Duplicates are counted by the caller.
+ */
+function lastPerKey(dataset: QueryToolDataset, rows: unknown[][]): unknown[][] {
+  let indexes = keyIndexes.get(dataset);
+  if (!indexes) {
+    const names = dataset.table.columns.map((column) => column.name);
+    indexes = dataset.table.key.map((name) => names.indexOf(name));
+    keyIndexes.set(dataset, indexes);
+  }
+  const byKey = new Map<string, unknown[]>();
+  for (const row of rows) {
+    const key = JSON.stringify((indexes as number[]).map((index) => row[index]));
+    byKey.delete(key);
+    byKey.set(key, row);
+  }
+  return byKey.size === rows.length ? rows : [...byKey.values()];
 }
 
 /** Order-independent hash of a game's rows, so an unchanged re-fetch can be recognised. */
