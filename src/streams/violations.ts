@@ -1,0 +1,181 @@
+// Violations per game: players from /game/player MeasureType=Violations (TeamGrouping=Y) into
+// nba.violations_player, teams from /game/team MeasureType=Violations into nba.violations_team, each
+// with its raw stats object. Counters are whole numbers; STARTED is a 0/1 flag. Team MIN arrives in
+// team minutes here (unlike /game/team Advanced) and is stored as it arrives.
+import { z } from 'zod';
+import type { GameId } from '../gameId.ts';
+import type { TableSpec } from '../sinks/tableSpec.ts';
+import type { TableCheck } from '../sinks/verifyQueries.ts';
+import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
+import {
+  GAME_PLAYER_PATH,
+  GAME_TEAM_PATH,
+  PLAYER_IDENTITY_COLUMNS,
+  PLAYER_REFERENCES,
+  playerIdentityValues,
+  playerRowFields,
+  TEAM_IDENTITY_COLUMNS,
+  TEAM_REFERENCES,
+  teamIdentityValues,
+  teamRowFields,
+} from './gameMeasureRows.ts';
+import { type OutOfRange, type StatColumn, statColumnSpecs, statsSchema, statValues } from './rowValues.ts';
+
+/** The counters player and team rows share (previous-implementation.md Q5, Q6). */
+const COUNTERS: readonly StatColumn[] = [
+  ['TRAVEL', 'travel', 'count'],
+  ['DOUBLE_DRIBBLE', 'double_dribble', 'count'],
+  ['DISCONTINUED_DRIBBLE', 'discontinued_dribble', 'count'],
+  ['OFF_THREE_SEC', 'off_three_sec', 'count'],
+  ['DEF_THREE_SEC', 'def_three_sec', 'count'],
+  ['INBOUND', 'inbound', 'count'],
+  ['BACKCOURT', 'backcourt', 'count'],
+  ['OFF_GOALTENDING', 'off_goaltending', 'count'],
+  ['DEF_GOALTENDING', 'def_goaltending', 'count'],
+  ['PALMING', 'palming', 'count'],
+  ['KICKED_BALL', 'kicked_ball', 'count'],
+  ['JUMP_BALL', 'jump_ball', 'count'],
+  ['LANE', 'lane', 'count'],
+  ['CHARGE', 'charge', 'count'],
+  ['OFF_FOUL', 'off_foul', 'count'],
+];
+
+const PLAYER_STATS: readonly StatColumn[] = [['MIN', 'minutes', 'decimal'], ...COUNTERS];
+
+/**
+ * Team MIN is in team minutes (240 in regulation), so it is not rescaled: previous-implementation.md
+ * §5.9 documents the 1/25 scale for /game/team Advanced only. Should upstream send it in that scale
+ * after all, verify's team minutes check (240 and up) fails rather than the value being guessed at.
+ */
+const TEAM_STATS: readonly StatColumn[] = [
+  ['MIN', 'minutes', 'decimal'],
+  ...COUNTERS,
+  ['TM_DELAY_OF_GAME', 'tm_delay_of_game', 'count'],
+  ['TM_EIGHT_SEC', 'tm_eight_sec', 'count'],
+  ['TM_FIVE_SEC', 'tm_five_sec', 'count'],
+  ['TM_SHOT_CLOCK', 'tm_shot_clock', 'count'],
+];
+
+/** STARTED is 0/1 (some payloads send booleans); any other number is flagged, not a schema failure. */
+const playerStats = statsSchema(PLAYER_STATS).extend({
+  STARTED: z.union([z.number(), z.boolean()]).nullish(),
+});
+
+const playerRow = z.object({ ...playerRowFields, stats: playerStats });
+type PlayerRow = z.output<typeof playerRow>;
+const teamRow = z.object({ ...teamRowFields, stats: statsSchema(TEAM_STATS) });
+type TeamRow = z.output<typeof teamRow>;
+
+const playerCall: DatasetCall<PlayerRow> = {
+  path: GAME_PLAYER_PATH,
+  params: { MeasureType: 'Violations', TeamGrouping: 'Y', Grouping: 'None' },
+  measure: 'Violations',
+  rowsKey: 'players',
+  // ≈22 players who played per game (SPEC §2.1), as for tracking.
+  rowsPerGame: 22,
+  rowSchema: playerRow,
+};
+
+const teamCall: DatasetCall<TeamRow> = {
+  path: GAME_TEAM_PATH,
+  // /game/team takes no TeamGrouping (previous-implementation.md Q6).
+  params: { MeasureType: 'Violations', Grouping: 'None' },
+  measure: 'Violations',
+  rowsKey: 'teams',
+  rowsPerGame: 2,
+  rowSchema: teamRow,
+};
+
+const playerTable: TableSpec = {
+  table: 'nba.violations_player',
+  columns: [
+    ...PLAYER_IDENTITY_COLUMNS,
+    { name: 'started', type: 'bool' },
+    ...statColumnSpecs(PLAYER_STATS),
+    { name: 'violations_stats_json', type: 'jsonb' },
+  ],
+  key: ['game_id', 'nba_id'],
+  gameColumn: 'game_id',
+  references: PLAYER_REFERENCES,
+};
+
+const teamTable: TableSpec = {
+  table: 'nba.violations_team',
+  columns: [
+    ...TEAM_IDENTITY_COLUMNS,
+    ...statColumnSpecs(TEAM_STATS),
+    { name: 'violations_stats_json', type: 'jsonb' },
+  ],
+  key: ['game_id', 'team_id'],
+  gameColumn: 'game_id',
+  references: TEAM_REFERENCES,
+};
+
+function playerRows(
+  game: GameId,
+  parts: ReadonlyMap<string, readonly GameRow[]>,
+  context: RowContext,
+): unknown[][] {
+  const rows = (parts.get(playerCall.measure) ?? []) as readonly PlayerRow[];
+  return rows.map((row) => [
+    ...playerIdentityValues(game, row, context),
+    startedOrNull(row.stats.STARTED, context.flag),
+    ...statValues(row.stats, PLAYER_STATS, context.flag),
+    row.stats,
+  ]);
+}
+
+function teamRows(
+  game: GameId,
+  parts: ReadonlyMap<string, readonly GameRow[]>,
+  context: RowContext,
+): unknown[][] {
+  const rows = (parts.get(teamCall.measure) ?? []) as readonly TeamRow[];
+  return rows.map((row) => [
+    ...teamIdentityValues(game, row, context),
+    ...statValues(row.stats, TEAM_STATS, context.flag),
+    row.stats,
+  ]);
+}
+
+function startedOrNull(value: number | boolean | null | undefined, flag: (issue: OutOfRange) => void) {
+  if (value === 1 || value === true) return true;
+  if (value === 0 || value === false) return false;
+  if (typeof value === 'number') flag({ column: 'started', key: 'STARTED', value, unit: 'a flag 0 or 1' });
+  return null;
+}
+
+/**
+ * About 22 players per game, of whom ten started (five a team): between 30% and 60% of the rows.
+ * Team rows: exactly two per game, team minutes 240 plus 25 per overtime.
+ */
+const playerChecks: readonly TableCheck[] = [
+  { kind: 'rowsPerGame', name: 'players_per_game', min: 10, max: 40 },
+  { kind: 'range', name: 'minutes', column: 'minutes', min: 0, max: 73 },
+  { kind: 'share', name: 'started', column: 'started', min: 0.3, max: 0.6 },
+];
+
+const teamChecks: readonly TableCheck[] = [
+  { kind: 'rowsPerGame', name: 'teams_per_game', min: 2, max: 2 },
+  { kind: 'range', name: 'minutes', column: 'minutes', min: 240, max: 390 },
+];
+
+export const violations: QueryToolDataset = {
+  name: 'violations',
+  calls: [playerCall] as readonly DatasetCall[],
+  table: playerTable,
+  // The previous implementation's seed for /game/player Violations (previous-implementation.md §4.3).
+  fixedBatchSize: 100,
+  toRows: playerRows,
+  checks: playerChecks,
+};
+
+export const violationsTeam: QueryToolDataset = {
+  name: 'violations_team',
+  calls: [teamCall] as readonly DatasetCall[],
+  table: teamTable,
+  // The previous implementation's seed for /game/team Violations (previous-implementation.md §4.3).
+  fixedBatchSize: 200,
+  toRows: teamRows,
+  checks: teamChecks,
+};
