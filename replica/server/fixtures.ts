@@ -1,6 +1,7 @@
-// Per-game overrides read from `<fixturesDir>/<endpointKey>/<gameId>.json` at request time (so a
-// test may change them between calls). A file holding rows replaces the game's generated rows; any
-// other content is served verbatim as the whole body whenever a request includes that game.
+// Per-item overrides read from `<fixturesDir>/<endpointKey>/<name>.json` at request time (so a test
+// may change them between calls): the name is a game id, or a team id on `/season/lineups`. A file
+// holding rows replaces that item's generated rows; any other content is served verbatim as the
+// whole body whenever a request names that item.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -13,7 +14,7 @@ export class FixtureStore {
     this.#dir = dir;
   }
 
-  /** Fixtures of the named items (game ids, a season, a date) that exist for this endpoint. */
+  /** Fixtures of the named items (game ids, team ids, a season, a date) that exist for this endpoint. */
   async find(endpointKey: string, names: readonly string[], rowsKey?: string): Promise<Map<string, Fixture>> {
     const found = new Map<string, Fixture>();
     if (this.#dir === undefined) return found;

@@ -7,6 +7,15 @@ import { FAULT_KINDS, type FaultKind } from './faults.ts';
 
 const rate = z.number().min(0).max(1);
 
+/**
+ * Games one query may cover before upstream times out (504), by endpoint key: `/game/lineups
+ * MeasureType=Advanced` with 100+ games per batch timed out live (seed notes). Options add to these;
+ * null lifts one.
+ */
+export const DEFAULT_COST_LIMITS: Readonly<Record<string, number>> = {
+  'querytool-game-lineups-Advanced': 100,
+};
+
 const faultConfigSchema = z
   .object({
     rates: z.strictObject(
@@ -78,6 +87,12 @@ export const replicaOptionsSchema = z
       .strictObject({ baseMs: z.number().min(0).default(0), perRowUs: z.number().min(0).default(0) })
       .default({ baseMs: 0, perRowUs: 0 }),
     faults: byEndpointKey(faultConfigSchema, true).default({}),
+    /** Most games per query before a 504, by endpoint key, over DEFAULT_COST_LIMITS (null: no limit). */
+    costLimits: byEndpointKey(z.number().int().positive().nullable(), false)
+      .default({})
+      .transform((limits): Record<string, number | null> => ({ ...DEFAULT_COST_LIMITS, ...limits })),
+    /** Lineups `/season/lineups` without TeamId returns at most: a league-wide top-N by minutes. */
+    leagueLineupsTopN: z.number().int().positive().default(2000),
     fixturesDir: z.string().min(1).optional(),
   })
   .refine((options) => Object.values(options.defaultCaps).every((cap) => cap <= options.hardCap), {

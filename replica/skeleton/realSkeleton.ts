@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readRealLineups } from './realLineups.ts';
 import { readResultSet } from './statsResultSet.ts';
 import type { Arena, Game, GameSide, Player, PlayerSeason, Skeleton, Team, TeamBox } from './types.ts';
 
@@ -117,7 +118,8 @@ export function loadRealSkeleton(dataDir: string): Skeleton {
   const teamIds = new Set(teams.map((team) => team.id));
   const games = readGames(path(FILES.gameLog), teamIds);
   const players = readPlayers(path(FILES.playerIndex), path(FILES.playerStats));
-  return { source: 'real', season: '2025-26', leagueId: '00', teams, players, games };
+  const lineups = readRealLineups(dataDir);
+  return { source: 'real', season: '2025-26', leagueId: '00', teams, players, games, lineups };
 }
 
 function readGames(file: string, teamIds: Set<number>): Game[] {

@@ -102,6 +102,45 @@ export interface Game {
   away: GameSide;
 }
 
+/** A 5-man lineup's totals over the games it played (stats.nba.com's Base Totals columns). */
+export interface LineupBox {
+  gp: number;
+  w: number;
+  l: number;
+  /** Decimal minutes. */
+  min: number;
+  fgm: number;
+  fga: number;
+  fg3m: number;
+  fg3a: number;
+  ftm: number;
+  fta: number;
+  oreb: number;
+  dreb: number;
+  reb: number;
+  ast: number;
+  tov: number;
+  stl: number;
+  blk: number;
+  /** Own shots blocked. */
+  blka: number;
+  pf: number;
+  /** Fouls drawn. */
+  pfd: number;
+  pts: number;
+  plusMinus: number;
+}
+
+/** A real season 5-man lineup of one team, as the real lineup files list it. */
+export interface SeasonLineup {
+  teamId: number;
+  /** Ascending (the files' GROUP_ID order). */
+  playerIds: number[];
+  /** "D. Mitchell", in playerIds order. */
+  playerNames: string[];
+  box: LineupBox;
+}
+
 export interface Skeleton {
   source: SkeletonSource;
   season: string;
@@ -110,4 +149,6 @@ export interface Skeleton {
   players: Player[];
   /** Ordered by date, then id (ids are not chronological: NBA Cup games carry 00225012xx). */
   games: Game[];
+  /** Real season 5-man lineups, when the real data has them; undefined for a synthetic season. */
+  lineups?: SeasonLineup[];
 }

@@ -1,0 +1,257 @@
+// Game lineups: one row per (game, team, 5-man lineup) from /game/lineups LineupQuantity=5, the
+// Advanced and Base calls of a batch joined on the lineup's sorted player ids (however a row orders
+// player1..5), into nba.lineup_stats_game with both raw stats objects. A lineup with no minutes is
+// not stored (its rates are undefined) and is counted; units are explicit (rowValues).
+import { z } from 'zod';
+import { type GameId, gameIdSchema } from '../gameId.ts';
+import type { TableSpec } from '../sinks/tableSpec.ts';
+import type { TableCheck } from '../sinks/verifyQueries.ts';
+import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
+import {
+  type StatColumn,
+  seasonYearOf,
+  statColumnSpecs,
+  statsSchema,
+  statValues,
+  textOrNull,
+} from './rowValues.ts';
+
+const GAME_LINEUPS = '/api/querytool/game/lineups';
+const LINEUP_PARAMS = { LineupQuantity: '5', Grouping: 'None' } as const;
+
+/** Minutes come from Base, or from Advanced when Base has no row for the lineup. */
+const MINUTES: StatColumn = ['MIN', 'minutes', 'decimal'];
+
+const BASE_COLUMNS: readonly StatColumn[] = [
+  ['GP', 'gp', 'count'],
+  ['PTS', 'pts', 'count'],
+  ['FGM', 'fgm', 'count'],
+  ['FGA', 'fga', 'count'],
+  ['FG_PCT', 'fg_pct', 'fraction'],
+  ['FG3M', 'fg3m', 'count'],
+  ['FG3A', 'fg3a', 'count'],
+  ['FG3_PCT', 'fg3_pct', 'fraction'],
+  ['FTM', 'ftm', 'count'],
+  ['FTA', 'fta', 'count'],
+  ['FT_PCT', 'ft_pct', 'fraction'],
+  ['OREB', 'oreb', 'count'],
+  ['DREB', 'dreb', 'count'],
+  ['REB', 'reb', 'count'],
+  ['AST', 'ast', 'count'],
+  ['TOV', 'tov', 'count'],
+  ['STL', 'stl', 'count'],
+  ['BLK', 'blk', 'count'],
+  ['BLKA', 'blka', 'count'],
+  ['PF', 'pf', 'count'],
+  ['PFD', 'pfd', 'count'],
+  ['PLUS_MINUS', 'plus_minus', 'signedCount'],
+];
+
+/**
+ * Ratings, ratios and paces are unbounded: a lineup of a few seconds has ratings in the thousands,
+ * so their columns are plain numeric (the previous numeric(5,2) overflowed). EFG_PCT and TS_PCT
+ * reach 1.5 (a lone made three): non-negative ratios, not fractions; verify bounds them at 1.5.
+ */
+const ADVANCED_COLUMNS: readonly StatColumn[] = [
+  ['OFF_RATING', 'off_rating', 'rating'],
+  ['DEF_RATING', 'def_rating', 'rating'],
+  ['NET_RATING', 'net_rating', 'rating'],
+  ['AST_PCT', 'ast_pct', 'fraction'],
+  ['AST_TO', 'ast_tov', 'ratio'],
+  ['AST_RATIO', 'ast_ratio', 'ratio'],
+  ['OREB_PCT', 'oreb_pct', 'fraction'],
+  ['DREB_PCT', 'dreb_pct', 'fraction'],
+  ['REB_PCT', 'reb_pct', 'fraction'],
+  ['TM_TOV_PCT', 'tm_tov_pct', 'fraction'],
+  ['EFG_PCT', 'efg_pct', 'ratio'],
+  ['TS_PCT', 'ts_pct', 'ratio'],
+  ['USG_PCT', 'usg_pct', 'fraction'],
+  ['PACE', 'pace', 'ratio'],
+  ['POSS', 'poss', 'decimal'],
+  ['PIE', 'pie', 'signedFraction'],
+];
+
+const playerId = z.number().int().positive();
+const optionalText = z.string().nullish();
+
+interface LineupPlayers {
+  readonly player1Id: number;
+  readonly player2Id: number;
+  readonly player3Id: number;
+  readonly player4Id: number;
+  readonly player5Id: number;
+}
+
+/** The lineup's identity: its five player ids, ascending. */
+const sortedIds = (row: LineupPlayers): number[] =>
+  [row.player1Id, row.player2Id, row.player3Id, row.player4Id, row.player5Id].sort((a, b) => a - b);
+
+/** teamId 0 ("several teams" on player rows) cannot name a lineup's team: a schema problem here. */
+function lineupRow(columns: readonly StatColumn[]) {
+  return z
+    .object({
+      gameId: gameIdSchema,
+      teamId: z.number().int().positive(),
+      teamAbbreviation: optionalText,
+      gameDate: z.iso.date().nullish(),
+      seasonYear: optionalText,
+      seasonType: optionalText,
+      player1Id: playerId,
+      player2Id: playerId,
+      player3Id: playerId,
+      player4Id: playerId,
+      player5Id: playerId,
+      stats: statsSchema(columns),
+    })
+    .refine((row) => new Set(sortedIds(row)).size === 5, {
+      message: 'a lineup has five different players',
+      path: ['player1Id'],
+    })
+    .transform((row) => ({ ...row, playerIds: sortedIds(row) }));
+}
+
+const baseRow = lineupRow([MINUTES, ...BASE_COLUMNS]);
+const advancedRow = lineupRow([MINUTES, ...ADVANCED_COLUMNS]);
+type LineupRow = z.output<typeof baseRow> | z.output<typeof advancedRow>;
+
+/**
+ * Advanced first: it is the call that times out on large batches (504), so a batch that has to be
+ * split has not spent a Base call first.
+ */
+const advancedCall: DatasetCall<z.output<typeof advancedRow>> = {
+  path: GAME_LINEUPS,
+  params: { ...LINEUP_PARAMS, MeasureType: 'Advanced' },
+  measure: 'Advanced',
+  rowsKey: 'lineups',
+  // ≈37 lineups per game, both teams (SPEC §2.1).
+  rowsPerGame: 37,
+  rowSchema: advancedRow,
+};
+
+const baseCall: DatasetCall<z.output<typeof baseRow>> = {
+  path: GAME_LINEUPS,
+  params: { ...LINEUP_PARAMS, MeasureType: 'Base' },
+  measure: 'Base',
+  rowsKey: 'lineups',
+  rowsPerGame: 37,
+  rowSchema: baseRow,
+};
+
+/**
+ * No foreign key on the players: `player_ids` is an array, and neither PostgreSQL nor the sink's
+ * placeholder rows (one id column per reference) reach into one.
+ */
+const table: TableSpec = {
+  table: 'nba.lineup_stats_game',
+  columns: [
+    { name: 'game_id', type: 'text' },
+    { name: 'team_id', type: 'int' },
+    { name: 'player_ids', type: 'int[]' },
+    { name: 'team_abbreviation', type: 'text' },
+    { name: 'game_date', type: 'date' },
+    { name: 'season_year', type: 'int' },
+    { name: 'season_label', type: 'text' },
+    { name: 'season_type', type: 'text' },
+    ...statColumnSpecs([MINUTES]),
+    ...statColumnSpecs(BASE_COLUMNS),
+    ...statColumnSpecs(ADVANCED_COLUMNS),
+    { name: 'stats_json', type: 'jsonb' },
+  ],
+  key: ['game_id', 'team_id', 'player_ids'],
+  gameColumn: 'game_id',
+  references: [{ column: 'team_id', table: 'nba.teams', placeholder: { team_name: 'Unknown Team' } }],
+};
+
+interface Lineup {
+  readonly teamId: number;
+  readonly playerIds: number[];
+  base?: LineupRow;
+  advanced?: LineupRow;
+}
+
+/**
+ * One game's lineups: the Base and Advanced rows of each (team, sorted ids) side by side. A lineup
+ * listed twice by one call is stored once (the later row, as the sink keeps it) and counted.
+ */
+function toRows(
+  game: GameId,
+  parts: ReadonlyMap<string, readonly GameRow[]>,
+  context: RowContext,
+): unknown[][] {
+  const lineups = new Map<string, Lineup>();
+  for (const [call, slot] of [
+    [baseCall, 'base'],
+    [advancedCall, 'advanced'],
+  ] as const) {
+    for (const row of (parts.get(call.measure) ?? []) as readonly LineupRow[]) {
+      const key = `${row.teamId}:${row.playerIds.join(',')}`;
+      const lineup = lineups.get(key) ?? { teamId: row.teamId, playerIds: row.playerIds };
+      if (lineup[slot]) context.drop('duplicate_lineup');
+      lineup[slot] = row;
+      lineups.set(key, lineup);
+    }
+  }
+  const seasonLabel = context.seasonLabel;
+  const seasonYear = seasonYearOf(seasonLabel);
+  const rows: unknown[][] = [];
+  for (const { teamId, playerIds, base, advanced } of lineups.values()) {
+    const minutes = base?.stats.MIN ?? advanced?.stats.MIN;
+    if (minutes === undefined || minutes === null || minutes === 0) {
+      context.drop('zero_minute_lineup');
+      continue;
+    }
+    const identity = base ?? advanced;
+    rows.push([
+      game,
+      teamId,
+      playerIds,
+      textOrNull(base?.teamAbbreviation ?? advanced?.teamAbbreviation),
+      identity?.gameDate ?? null,
+      seasonYear,
+      identity?.seasonYear ?? seasonLabel,
+      identity?.seasonType ?? context.seasonType,
+      ...statValues({ MIN: minutes }, [MINUTES], context.flag),
+      ...statValues(base?.stats ?? {}, BASE_COLUMNS, context.flag),
+      ...statValues(advanced?.stats ?? {}, ADVANCED_COLUMNS, context.flag),
+      { Base: base?.stats ?? null, Advanced: advanced?.stats ?? null },
+    ]);
+  }
+  return rows;
+}
+
+const FRACTIONS = [
+  'fg_pct',
+  'fg3_pct',
+  'ft_pct',
+  'ast_pct',
+  'oreb_pct',
+  'dreb_pct',
+  'reb_pct',
+  'tm_tov_pct',
+  'usg_pct',
+];
+
+/**
+ * What real data guarantees: about 37 lineups a game (both teams; never fewer than one per team),
+ * every stored lineup on court for at most a game's length (five overtimes: 73 minutes), fractions
+ * within 0–1, PIE within -1–1, eFG% and TS% at most 1.5.
+ */
+const checks: readonly TableCheck[] = [
+  { kind: 'rowsPerGame', name: 'lineups_per_game', min: 10, max: 80 },
+  { kind: 'notNull', name: 'minutes', columns: ['minutes'] },
+  { kind: 'range', name: 'minutes_range', column: 'minutes', min: 0, max: 73 },
+  ...FRACTIONS.map((column) => ({ kind: 'range' as const, name: column, column, min: 0, max: 1 })),
+  { kind: 'range', name: 'pie', column: 'pie', min: -1, max: 1 },
+  { kind: 'range', name: 'efg_pct', column: 'efg_pct', min: 0, max: 1.5 },
+  { kind: 'range', name: 'ts_pct', column: 'ts_pct', min: 0, max: 1.5 },
+];
+
+export const gameLineups: QueryToolDataset = {
+  name: 'game_lineups',
+  calls: [advancedCall, baseCall] as readonly DatasetCall[],
+  table,
+  // previous-implementation.md §4.3: 250 games per batch for both measures (Advanced then splits on 504).
+  fixedBatchSize: 250,
+  toRows,
+  checks,
+};
