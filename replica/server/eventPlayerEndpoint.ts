@@ -1,6 +1,7 @@
-// `/api/querytool/event/player`: player event rows (FieldGoals, TrackingShots) for a comma list of
-// game ids. Parameters, fixtures and row caps are the shared Query Tool machinery's; this adds the
-// event endpoint's own rules (PerMode, no `Events=`).
+// `/api/querytool/event/player`: player event rows (FieldGoals, TrackingShots and the event streams:
+// passes, defensive events, drives, isolations, post-ups) for a comma list of game ids. Parameters,
+// fixtures and row caps are the shared Query Tool machinery's; this adds the event endpoint's own
+// rules (PerMode, no `Events=`).
 
 import { PLAYER_EVENT_GENERATORS } from '../generators/eventTypes.ts';
 import { EVENT_PLAYER_PATH } from './endpointKeys.ts';

@@ -25,7 +25,10 @@ export interface LoadPlan {
   readonly placeholders: readonly string[];
   /** Answers one row `{ inserted, updated }`. */
   readonly merge: string;
-  /** Deletes target rows of the games in $1 (text[]) that the batch does not have. */
+  /**
+   * Deletes target rows of the games in $1 (text[]) that the batch does not have; with
+   * `replaceWithin`, only the rows of those games within the declared scope.
+   */
   readonly replaceGames: string | null;
   /** The same, for the games present in staging, when the caller did not list the batch's games. */
   readonly replaceStagedGames: string | null;
@@ -128,10 +131,13 @@ function buildLoadPlan(spec: TableSpec): LoadPlan {
     const game = quote(spec.gameColumn);
     const gameType = SQL_TYPE[spec.columns.find((column) => column.name === spec.gameColumn)?.type ?? 'text'];
     const absent = `NOT EXISTS (SELECT 1 FROM ${staging} AS s WHERE ${keyMatch('s', 't')})`;
-    replaceGames = `DELETE FROM ${target} AS t WHERE t.${game} = ANY($1::${gameType}[]) AND ${absent}`;
+    const scope = replaceScope(spec, 't')
+      .map((condition) => ` AND ${condition}`)
+      .join('');
+    replaceGames = `DELETE FROM ${target} AS t WHERE t.${game} = ANY($1::${gameType}[])${scope} AND ${absent}`;
     replaceStagedGames =
-      `DELETE FROM ${target} AS t WHERE t.${game} IN (SELECT DISTINCT s.${game} FROM ${staging} AS s) ` +
-      `AND ${absent}`;
+      `DELETE FROM ${target} AS t WHERE t.${game} IN (SELECT DISTINCT s.${game} FROM ${staging} AS s)` +
+      `${scope} AND ${absent}`;
   }
 
   return {
@@ -145,6 +151,18 @@ function buildLoadPlan(spec: TableSpec): LoadPlan {
     replaceStagedGames,
     encode: copyRowEncoder(spec.columns),
   };
+}
+
+/**
+ * The conditions on rows `alias` of the declaration's `replaceWithin` scope, e.g.
+ * `t."event_type" = 'TrackingPasses'::text`: a quoted identifier from the checked declaration, the
+ * value an escaped literal cast to the column's type. Empty without a scope.
+ */
+export function replaceScope(spec: TableSpec, alias: string): string[] {
+  return Object.entries(checkTableSpec(spec).replaceWithin ?? {}).map(([name, value]) => {
+    const type = SQL_TYPE[spec.columns.find((column) => column.name === name)?.type ?? 'text'];
+    return `${alias}.${quote(name)} = ${pg.escapeLiteral(value)}::${type}`;
+  });
 }
 
 /**
@@ -178,7 +196,11 @@ function literal(value: string | boolean): string {
   return typeof value === 'boolean' ? String(value) : pg.escapeLiteral(value);
 }
 
-/** Named after the target and the column list, so two declarations never share a staging table. */
+/**
+ * Named after the target and the column list, so declarations of different shapes never share a
+ * staging table. Declarations of one shape (the `replaceWithin` scopes of one table) share it safely:
+ * a session runs one batch at a time, and every commit empties it.
+ */
 function stagingName(spec: TableSpec): string {
   const shape = spec.columns.map((column) => `${column.name}:${column.type}`).join(',');
   const hash = createHash('sha1').update(`${spec.table}|${shape}`).digest('hex').slice(0, 8);

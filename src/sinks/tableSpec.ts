@@ -45,6 +45,13 @@ export interface TableSpec {
    * that are absent from the batch are deleted.
    */
   readonly gameColumn?: string;
+  /**
+   * With `gameColumn`, for a table that several declarations share: constant column values that scope
+   * the replacement, e.g. `{ event_type: 'TrackingPasses' }`. A batch then replaces only the rows of
+   * its games that carry these values and leaves the games' other rows alone. The columns must be key
+   * columns, so a row of one scope can never merge over a row of another.
+   */
+  readonly replaceWithin?: Readonly<Record<string, string>>;
   /** Player and team ids that get placeholder rows when the reference tables do not know them. */
   readonly references?: readonly ReferenceSpec[];
   /** Default true: a NULL in a batch never overwrites a known value (a field absent from one response). */
@@ -84,6 +91,14 @@ export function checkTableSpec(spec: TableSpec): TableSpec {
   }
   if (spec.gameColumn !== undefined && !names.has(spec.gameColumn)) {
     fail(`game column ${spec.gameColumn} is not a declared column`);
+  }
+  for (const [name, value] of Object.entries(spec.replaceWithin ?? {})) {
+    if (spec.gameColumn === undefined)
+      fail('replaceWithin scopes the per-game replacement: declare gameColumn');
+    if (!names.has(name)) fail(`replaceWithin column ${name} is not a declared column`);
+    if (name === spec.gameColumn) fail(`replaceWithin column ${name} is the game column`);
+    if (!spec.key.includes(name)) fail(`replaceWithin column ${name} is not a key column`);
+    if (typeof value !== 'string' || value.includes('\0')) fail(`replaceWithin ${name} needs a text value`);
   }
   const placeholderOf = new Map<string, string>();
   for (const reference of spec.references ?? []) {

@@ -188,7 +188,7 @@ test('answers 400 with an errors object for missing, malformed or unsupported pa
     [{ SeasonType: '' }, 'SeasonType'],
     [{ EventType: 'FieldGoals,TrackingShots' }, 'EventType'],
     [{ MeasureType: 'Base,Advanced' }, 'MeasureType'],
-    [{ EventType: 'TrackingPasses' }, 'EventType'],
+    [{ EventType: 'TrackingRebounds' }, 'EventType'],
     [{ MaxRowsReturned: 'many' }, 'MaxRowsReturned'],
     [{ GameId: '22500001' }, 'GameId'],
   ];
