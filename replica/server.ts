@@ -10,7 +10,9 @@ import { gameIdList } from './server/endpoint.ts';
 import { eventPlayerEndpoint } from './server/eventPlayerEndpoint.ts';
 import { type FaultKind, FaultPlan } from './server/faults.ts';
 import { FixtureStore } from './server/fixtures.ts';
+import { gameLineupsEndpoint } from './server/gameLineupsEndpoint.ts';
 import { gamePlayerEndpoint } from './server/gamePlayerEndpoint.ts';
+import { gameTeamEndpoint } from './server/gameTeamEndpoint.ts';
 import { type ReplicaOptions, resolveReplicaOptions } from './server/options.ts';
 import { QueryParams } from './server/queryParams.ts';
 import { playerIndexEndpoint, teamIndexEndpoint } from './server/referenceIndexEndpoints.ts';
@@ -18,6 +20,7 @@ import { type ReplicaStats, StatsRecorder } from './server/replicaStats.ts';
 import { errorReply, type Reply } from './server/reply.ts';
 import { scheduleEndpoint } from './server/scheduleEndpoint.ts';
 import { scoreboardEndpoint } from './server/scoreboardEndpoint.ts';
+import { seasonLineupsEndpoint } from './server/seasonLineupsEndpoint.ts';
 import { TokenBucket } from './server/tokenBucket.ts';
 import { loadSkeleton, type Skeleton } from './skeleton.ts';
 
@@ -43,6 +46,9 @@ const ENDPOINTS: readonly Endpoint[] = [
   scoreboardEndpoint,
   teamIndexEndpoint,
   playerIndexEndpoint,
+  gameTeamEndpoint,
+  gameLineupsEndpoint,
+  seasonLineupsEndpoint,
 ];
 const JSON_TYPE = 'application/json; charset=utf-8';
 const STATUS_FAULTS: Partial<Record<FaultKind, number>> = { '429': 429, '500': 500, '503': 503, '504': 504 };
@@ -74,8 +80,16 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     const endpoint = endpoints.get(target.pathname);
     const endpointKey = endpoint ? endpoint.keyOf(params) : 'unknown';
     const gameIds = gameIdList(params).length;
+    const paramNames = Object.keys(params.asSent());
     const finish = (reply: Reply, fault: FaultKind | null = null) => {
-      stats.record({ endpoint: endpointKey, status: reply.status, gameIds, rowsReturned: reply.rows, fault });
+      stats.record({
+        endpoint: endpointKey,
+        status: reply.status,
+        gameIds,
+        paramNames,
+        rowsReturned: reply.rows,
+        fault,
+      });
       if (fault === 'truncatedBody') sendTruncated(response, reply);
       else send(response, reply);
     };
@@ -108,7 +122,14 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
 
     const fault = faults.decide(endpointKey, endpoint.path, rawUrl);
     if (fault && (fault.kind === 'reset' || fault.kind === 'hang')) {
-      stats.record({ endpoint: endpointKey, status: null, gameIds, rowsReturned: 0, fault: fault.kind });
+      stats.record({
+        endpoint: endpointKey,
+        status: null,
+        gameIds,
+        paramNames,
+        rowsReturned: 0,
+        fault: fault.kind,
+      });
       // A hung request stays open until the client gives up or the replica closes.
       if (fault.kind === 'reset') request.socket.destroy();
       return;

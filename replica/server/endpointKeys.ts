@@ -2,10 +2,14 @@
 // stats: the path after `/api/` with `/` turned into `-`, plus `-<EventType>` or `-<MeasureType>` on
 // the Query Tool's per-game endpoints (e.g. `querytool-event-player-FieldGoals`).
 import { PLAYER_EVENT_GENERATORS } from '../generators/eventTypes.ts';
-import { GAME_PLAYER_GENERATORS } from '../generators/measureTypes.ts';
+import { GAME_LINEUP_GENERATORS } from '../generators/lineupMeasures.ts';
+import { GAME_PLAYER_GENERATORS, GAME_TEAM_GENERATORS } from '../generators/measureTypes.ts';
 
 export const EVENT_PLAYER_PATH = '/api/querytool/event/player';
 export const GAME_PLAYER_PATH = '/api/querytool/game/player';
+export const GAME_TEAM_PATH = '/api/querytool/game/team';
+export const GAME_LINEUPS_PATH = '/api/querytool/game/lineups';
+export const SEASON_LINEUPS_PATH = '/api/querytool/season/lineups';
 
 export const ENDPOINT_PATHS = [
   EVENT_PLAYER_PATH,
@@ -14,6 +18,9 @@ export const ENDPOINT_PATHS = [
   '/api/scores/scoreboard/date',
   '/api/stats/team/index',
   '/api/stats/player/index',
+  GAME_TEAM_PATH,
+  GAME_LINEUPS_PATH,
+  SEASON_LINEUPS_PATH,
 ] as const;
 
 export type EndpointPath = (typeof ENDPOINT_PATHS)[number];
@@ -31,6 +38,10 @@ export const ENDPOINT_KEYS: readonly string[] = [
   ...ENDPOINT_PATHS.map(pathKey),
   ...kindKeys(EVENT_PLAYER_PATH, PLAYER_EVENT_GENERATORS),
   ...kindKeys(GAME_PLAYER_PATH, GAME_PLAYER_GENERATORS),
+  ...kindKeys(GAME_TEAM_PATH, GAME_TEAM_GENERATORS),
+  ...kindKeys(GAME_LINEUPS_PATH, GAME_LINEUP_GENERATORS),
+  // Season lineups serve the same measure types as game lineups.
+  ...kindKeys(SEASON_LINEUPS_PATH, GAME_LINEUP_GENERATORS),
 ];
 
 /** Configuration lookup order for a request: its exact key, then its path key, then `*` (any endpoint). */

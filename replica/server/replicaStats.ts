@@ -8,6 +8,8 @@ export interface ReplicaCall {
   status: number | null;
   /** Game ids listed in the request (0 when it had none). */
   gameIds: number;
+  /** The names of the query parameters sent, as sent: what a test checks a call never omits. */
+  paramNames: string[];
   rowsReturned: number;
   fault: FaultKind | null;
 }

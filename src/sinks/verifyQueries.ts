@@ -3,6 +3,7 @@
 // Identifiers come only from checked table declarations and are always quoted.
 import type pg from 'pg';
 import { DatabaseError } from './databaseError.ts';
+import { replaceScope } from './loadPlan.ts';
 import { checkTableSpec, type TableSpec, TableSpecError } from './tableSpec.ts';
 
 /** How many offending games, rows or responses a fact carries by name. */
@@ -313,8 +314,9 @@ export async function crossCheckFacts(
      ), checked AS (
        SELECT a.*, s.game_date AS scope_date,
               NOT EXISTS (SELECT 1 FROM ${quoteTable(to.spec.table)} b
-                           WHERE b.${toGame} = a.${fromGame} AND ${match}) AS missing
-         FROM ${quoteTable(from.spec.table)} a JOIN games s ON s.game_id = a.${fromGame}
+                           WHERE ${[`b.${toGame} = a.${fromGame}`, match, ...replaceScope(to.spec, 'b')].join(' AND ')}) AS missing
+         FROM ${quoteTable(from.spec.table)} a
+         JOIN games s ON ${[`s.game_id = a.${fromGame}`, ...replaceScope(from.spec, 'a')].join(' AND ')}
      )
      SELECT count(*)::int AS rows, (count(*) FILTER (WHERE missing))::int AS missing,
             coalesce((SELECT json_agg(json_build_object('gameId', m.game_id, 'detail', m.detail))
@@ -492,7 +494,8 @@ function coveredGames(spec: TableSpec): string {
   const gameColumn = gameColumnOf(spec);
   return `covered AS MATERIALIZED (
     SELECT c.game_id, g.game_date, c.row_count,
-           (SELECT count(*) FROM ${quoteTable(spec.table)} t WHERE t.${gameColumn} = c.game_id)::int AS n
+           (SELECT count(*) FROM ${quoteTable(spec.table)} t
+             WHERE ${[`t.${gameColumn} = c.game_id`, ...replaceScope(spec, 't')].join(' AND ')})::int AS n
       FROM nba_ingest.coverage c
       JOIN nba.games g ON g.game_id = c.game_id
      WHERE c.dataset = $3 AND c.status IN ('complete', 'empty')
@@ -509,7 +512,7 @@ function rowScope(spec: TableSpec): { inScope: string; idColumn: string; order: 
   if (spec.gameColumn !== undefined) {
     const gameColumn = quote(spec.gameColumn);
     return {
-      inScope: `FROM ${table} t JOIN (${SCOPE_GAMES}) s ON s.game_id = t.${gameColumn}`,
+      inScope: `FROM ${table} t JOIN (${SCOPE_GAMES}) s ON ${[`s.game_id = t.${gameColumn}`, ...replaceScope(spec, 't')].join(' AND ')}`,
       idColumn: `t.${gameColumn}`,
       order: 's.game_date',
     };

@@ -57,6 +57,11 @@ interface DatasetBase {
 export interface GameDataset extends DatasetBase {
   readonly unit?: 'game';
   /**
+   * A final game may genuinely have no rows (a game without a post-up): covered as `empty`, its
+   * rows replaced by none. Otherwise a final game without rows is suspect and failed.
+   */
+  readonly emptyGamesPossible?: boolean;
+  /**
    * Pure but for `context.flag` and `context.drop`: one game's validated rows, by call measure, to
    * target rows in `table.columns` order.
    */

@@ -231,6 +231,7 @@ interface CoverageRecords {
   readonly coverage: CoverageRow[];
   readonly teamCoverage: TeamCoverageRow[];
   complete(key: string, rowCount: number, hash: string): void;
+  empty(key: string): void;
   failed(key: string, reason: string): void;
 }
 
@@ -259,6 +260,7 @@ function coverageRecords(
     teamCoverage,
     complete: (key, rowCount, contentHash) =>
       add(key, { status: 'complete', rowCount, contentHash, reason: null }),
+    empty: (key) => add(key, { status: 'empty', rowCount: 0, contentHash: null, reason: null }),
     failed: (key, reason) => add(key, { status: 'failed', rowCount: 0, contentHash: null, reason }),
   };
 }
@@ -402,6 +404,11 @@ export function parseBatch(
       dataset.unit === 'team'
         ? dataset.toRows(Number(key), byMeasure as Map<string, TeamRow[]>, rowContext)
         : dataset.toRows(key as GameId, byMeasure as Map<string, GameRow[]>, rowContext);
+    if (keyRows.length === 0 && dataset.unit !== 'team' && dataset.emptyGamesPossible) {
+      loaded.push(key);
+      records.empty(key);
+      continue;
+    }
     if (keyRows.length === 0) {
       const empty = byTeam ? 'no_rows_for_team' : 'no_rows_for_final_game';
       records.failed(key, empty);

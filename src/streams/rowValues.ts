@@ -31,6 +31,8 @@ export const STAT_UNITS = {
   count: { type: 'int', min: 0, integer: true, meaning: 'a non-negative whole number' },
   /** A share of something: 0–1. */
   fraction: { type: 'numeric', min: 0, max: 1, meaning: 'a fraction 0-1' },
+  /** Effective FG% and true shooting: 1.5 is a lone made three, so 0–1.5. */
+  shooting: { type: 'numeric', min: 0, max: 1.5, meaning: 'a shooting percentage 0-1.5' },
   /** A share that can be negative (PIE): -1 to 1. */
   signedFraction: { type: 'numeric', min: -1, max: 1, meaning: 'a fraction -1 to 1' },
   /** Ratios and paces: non-negative, unbounded (a few seconds on court gives huge values). */

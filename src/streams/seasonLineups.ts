@@ -55,8 +55,8 @@ const ADVANCED_COLUMNS: readonly StatColumn[] = [
   ['DREB_PCT', 'dreb_pct', 'fraction'],
   ['REB_PCT', 'reb_pct', 'fraction'],
   ['TM_TOV_PCT', 'tm_tov_pct', 'fraction'],
-  ['EFG_PCT', 'efg_pct', 'fraction'],
-  ['TS_PCT', 'ts_pct', 'fraction'],
+  ['EFG_PCT', 'efg_pct', 'shooting'],
+  ['TS_PCT', 'ts_pct', 'shooting'],
   ['PACE', 'pace', 'ratio'],
   ['PIE', 'pie', 'signedFraction'],
   ['POSS', 'poss', 'decimal'],
@@ -130,13 +130,19 @@ const table: TableSpec = {
 
 /**
  * One team's lineups: per PerMode, the Base and Advanced rows of each lineup (its sorted player ids)
- * side by side. A lineup with no minutes is not stored (its rates are undefined); it is counted.
+ * side by side. A lineup with no minutes in its Totals is not stored in any PerMode (its rates are
+ * undefined), and counted; its per-game minutes may round to 0 while its Totals do not, so Totals decide.
  */
 function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, context: RowContext) {
+  const idle = new Set<string>();
+  for (const row of (parts.get('Base Totals') ?? []) as readonly LineupRow[]) {
+    const minutes = row.stats.MIN;
+    if (typeof minutes !== 'number' || minutes <= 0) idle.add(lineupOf(row).join(','));
+  }
   const rows: unknown[][] = [];
   for (const perMode of PER_MODES) {
-    const lineups = new Map<string, { ids: number[]; base?: LineupRow; advanced?: LineupRow }>();
     type Entry = { ids: number[]; base?: LineupRow; advanced?: LineupRow };
+    const lineups = new Map<string, Entry>();
     for (const [measure, slot] of [
       ['Base', 'base'],
       ['Advanced', 'advanced'],
@@ -149,9 +155,8 @@ function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, 
         lineups.set(key, entry);
       }
     }
-    for (const { ids, base, advanced } of lineups.values()) {
-      const minutes = base?.stats.MIN;
-      if (base !== undefined && (typeof minutes !== 'number' || minutes <= 0)) {
+    for (const [key, { ids, base, advanced }] of lineups) {
+      if (idle.has(key)) {
         context.drop('zero_minute_lineup');
         continue;
       }
@@ -172,10 +177,10 @@ function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, 
   return rows;
 }
 
-/** What real data guarantees: lineups of five, every PerMode present, fractions within 0–1. */
+/** What real data guarantees: a known PerMode, minutes within a season, eFG% within 0–1.5. */
 const checks: readonly TableCheck[] = [
   { kind: 'range', name: 'minutes', column: 'minutes', min: 0, max: 4000 },
-  { kind: 'range', name: 'efg_pct', column: 'efg_pct', min: 0, max: 1 },
+  { kind: 'range', name: 'efg_pct', column: 'efg_pct', min: 0, max: 1.5 },
   { kind: 'oneOf', name: 'per_mode', column: 'per_mode', values: [...PER_MODES] },
 ];
 

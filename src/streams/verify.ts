@@ -157,7 +157,9 @@ export function judgeCoverage(
       facts.finalGames === 0
         ? 'no final games in nba.games'
         : `${facts.covered}/${facts.finalGames} ${of} (${percent(facts.covered / facts.finalGames)})` +
-          (facts.uncovered > 0 ? `, ${facts.uncovered} missing, failed or stale` : ''),
+          (facts.uncovered > 0
+            ? `, ${facts.uncovered} missing${of === 'teams' ? ', failed or stale' : ' or failed'}`
+            : ''),
     expected:
       of === 'teams'
         ? '100% of the teams of final games complete as of the current final games'

@@ -31,6 +31,10 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
     '002_nba_shot_chart.sql',
     '003_nba_ingest.sql',
     '004_nba_tracking_stats.sql',
+    '005_nba_game_measures.sql',
+    '006_nba_lineups_game.sql',
+    '007_nba_querytool_events.sql',
+    '008_nba_lineups_season.sql',
   ]);
 
   t.deepEqual(await migrate(pool), [
@@ -38,6 +42,10 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
     '002_nba_shot_chart',
     '003_nba_ingest',
     '004_nba_tracking_stats',
+    '005_nba_game_measures',
+    '006_nba_lineups_game',
+    '007_nba_querytool_events',
+    '008_nba_lineups_season',
   ]);
   const recorded = await pool.query<{ version: number; name: string; checksum: string }>(
     'SELECT version, name, checksum FROM nba_ingest.schema_migrations ORDER BY version',
@@ -49,6 +57,10 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
       [2, 'nba_shot_chart', 64],
       [3, 'nba_ingest', 64],
       [4, 'nba_tracking_stats', 64],
+      [5, 'nba_game_measures', 64],
+      [6, 'nba_lineups_game', 64],
+      [7, 'nba_querytool_events', 64],
+      [8, 'nba_lineups_season', 64],
     ],
   );
   const tables = await pool.query(
@@ -57,16 +69,25 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
   t.deepEqual(
     tables.rows.map((row) => row.name),
     [
+      'nba.boxscores_advanced',
+      'nba.boxscores_advanced_team',
+      'nba.defensive_stats',
       'nba.games',
+      'nba.lineup_stats_game',
+      'nba.lineup_stats_season',
       'nba.players',
+      'nba.querytool_events',
       'nba.shot_chart',
       'nba.teams',
       'nba.tracking_stats',
+      'nba.violations_player',
+      'nba.violations_team',
       'nba_ingest.coverage',
       'nba_ingest.quarantine',
       'nba_ingest.requests',
       'nba_ingest.runs',
       'nba_ingest.schema_migrations',
+      'nba_ingest.team_coverage',
     ],
   );
   t.deepEqual(await migrate(pool), []);
@@ -82,9 +103,13 @@ test('two processes migrating at once apply each migration exactly once', async 
       '002_nba_shot_chart',
       '003_nba_ingest',
       '004_nba_tracking_stats',
+      '005_nba_game_measures',
+      '006_nba_lineups_game',
+      '007_nba_querytool_events',
+      '008_nba_lineups_season',
     ]);
     const count = await pool.query('SELECT count(*)::int AS n FROM nba_ingest.schema_migrations');
-    t.is(count.rows[0].n, 4);
+    t.is(count.rows[0].n, 8);
   } finally {
     await other.end();
   }

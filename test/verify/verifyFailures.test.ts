@@ -1,5 +1,6 @@
 import test from 'ava';
 import type { Replica } from '../../replica/server.ts';
+import { DATASETS } from '../../src/streams/datasets.ts';
 import { shotChart } from '../../src/streams/shotChart.ts';
 import { type CheckResult, verify } from '../../src/streams/verify.ts';
 import { createTestDatabase, withTestDatabase } from '../support/database.ts';
@@ -192,11 +193,25 @@ test.serial('rows that break the shot-chart sanity rules are named by key', asyn
   t.deepEqual(await failing(), []);
 });
 
-test.serial('a committed response at the truncation threshold fails verify (65)', async (t) => {
-  const { rows: run } = await db.pool.query<{ run_id: string }>(
-    `INSERT INTO nba_ingest.runs (mode, args) VALUES ('backfill', '{}') RETURNING run_id`,
+test.serial('a committed response of the season at the truncation threshold fails verify (65)', async (t) => {
+  const newRun = async (season: string) => {
+    const { rows } = await db.pool.query<{ run_id: string }>(
+      `INSERT INTO nba_ingest.runs (mode, args) VALUES ('backfill', $1) RETURNING run_id`,
+      [{ season, seasonType: 'Regular Season' }],
+    );
+    return Number(rows[0]?.run_id);
+  };
+  // A run of another season at the threshold is that season's business: it is not counted here.
+  const otherSeason = await newRun('2024-25');
+  await db.pool.query(
+    `INSERT INTO nba_ingest.requests
+       (run_id, dataset, endpoint, measure, game_count, status, rows_returned, max_rows, truncated, attempt,
+        action, duration_ms, requested_at)
+     VALUES ($1, 'shot_chart', '/api/querytool/event/player', 'FieldGoals', 4, 200, 9950, 10000, false, 1,
+             'accepted', 12.5, now())`,
+    [otherSeason],
   );
-  const runId = Number(run[0]?.run_id);
+  const runId = await newRun('2025-26');
   const crafted = [
     // [measure, rows_returned, max_rows, truncated, action]
     ['FieldGoals', 9_900, 10_000, false, 'accepted'], // floor(0.99 × 10,000) = 9,900: at the threshold
@@ -217,7 +232,9 @@ test.serial('a committed response at the truncation threshold fails verify (65)'
     ids.push(Number(rows[0]?.request_id));
   }
   const { rows: committed } = await db.pool.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM nba_ingest.requests WHERE dataset = 'shot_chart' AND action = 'accepted'`,
+    `SELECT count(*)::int AS n FROM nba_ingest.requests
+      WHERE dataset = 'shot_chart' AND action = 'accepted' AND run_id <> $1`,
+    [otherSeason],
   );
   const span = `4 games ${loaded[0]}…${loaded[3]}`;
 
@@ -288,7 +305,10 @@ test('a bad flag, season or dataset exits 64 with a message naming it', (t) => {
     [['--bogus'], /Unknown option '--bogus'/],
     [['--season', '2025-27'], /--season: the second year must follow the first/],
     [['--season-type', 'Summer'], /--season-type: /],
-    [['--datasets', 'shot_chart,nope'], /--datasets: unknown dataset nope \(known: shot_chart, tracking\)/],
+    [
+      ['--datasets', 'shot_chart,nope'],
+      new RegExp(`--datasets: unknown dataset nope \\(known: ${[...DATASETS.keys()].join(', ')}\\)`),
+    ],
     [['extra'], /unexpected argument "extra"/],
   ];
   for (const [args, message] of cases) {
@@ -302,11 +322,11 @@ test('a bad flag, season or dataset exits 64 with a message naming it', (t) => {
 test('a database without the schema fails with 78 and is left untouched', async (t) => {
   const empty = await createTestDatabase({ migrate: false });
   try {
-    const result = runVerifyCli(empty.url);
+    const result = runVerifyCli(empty.url, ['--datasets', 'shot_chart,season_lineups']);
     t.is(result.status, 78, result.stderr);
     t.regex(
       result.stderr,
-      /^nba-ingest: the database has no nba-ingest schema to verify \(missing: nba\.games, nba\.shot_chart, nba\.tracking_stats, nba_ingest\.coverage, nba_ingest\.requests\); run "nba-ingest migrate"/,
+      /^nba-ingest: the database has no nba-ingest schema to verify \(missing: nba\.games, nba\.lineup_stats_season, nba\.shot_chart, nba_ingest\.coverage, nba_ingest\.requests, nba_ingest\.runs, nba_ingest\.team_coverage\); run "nba-ingest migrate"/,
     );
     const { rows } = await empty.pool.query(
       `SELECT nspname FROM pg_namespace WHERE nspname IN ('nba', 'nba_ingest')`,
@@ -323,7 +343,7 @@ test('verify --help prints its options and exits 0', (t) => {
   t.regex(result.stdout, /^Usage: nba-ingest verify \[options\]\n/);
   t.true(
     result.stdout.includes(
-      '  --datasets LIST           comma list of datasets (default: all, shot_chart, tracking)\n',
+      `  --datasets LIST           comma list of datasets (default: all, ${[...DATASETS.keys()].join(', ')})\n`,
     ),
   );
 });

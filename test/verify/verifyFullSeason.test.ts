@@ -1,6 +1,10 @@
+// The acceptance of a whole season: a backfill of every registered dataset, then `verify` passes every
+// check of every dataset with 100% coverage of final games (teams, for season-wide datasets), and a
+// second run makes no Query Tool call at all.
 import test from 'ava';
 import type { Replica } from '../../replica/server.ts';
 import { skeletonTotals } from '../../replica/skeleton.ts';
+import { DATASETS } from '../../src/streams/datasets.ts';
 import { shotChart } from '../../src/streams/shotChart.ts';
 import { tracking } from '../../src/streams/tracking.ts';
 import { verify } from '../../src/streams/verify.ts';
@@ -15,7 +19,7 @@ test.before(async () => {
   const summary = await runTestBackfill({
     pool: db.pool,
     replica,
-    options: { datasets: [shotChart, tracking] },
+    options: { datasets: [...DATASETS.values()], concurrency: 4 },
   });
   if (summary.exitCode !== 0) throw new Error(`the season backfill failed with ${summary.exitCode}`);
 });
@@ -74,38 +78,52 @@ test.serial(
   },
 );
 
-test.serial('nba-ingest verify exits 0 and prints every check as a table row', (t) => {
-  const totals = skeletonTotals(testSkeleton());
-  const result = runVerifyCli(db.url);
+test.serial(
+  'nba-ingest verify exits 0 with every check of every dataset passing, one table row each',
+  async (t) => {
+    const totals = skeletonTotals(testSkeleton());
+    const names = [...DATASETS.keys()];
+    const report = await verify(db.pool, { ...SCOPE, datasets: [...DATASETS.values()] });
+    const result = runVerifyCli(db.url);
 
-  t.is(result.status, 0, result.stderr);
-  t.is(
-    result.stdout.split('\n')[0],
-    'verify 2025-26 Regular Season (shot_chart, tracking): passed, 15 passed, 0 failed, 2 informational',
+    t.is(result.status, 0, result.stderr);
+    t.deepEqual(
+      report.checks.filter((check) => check.status === 'fail'),
+      [],
+    );
+    t.is(
+      result.stdout.split('\n')[0],
+      `verify 2025-26 Regular Season (${names.join(', ')}): passed, ${report.counts.pass} passed, 0 failed, ${report.counts.info} informational`,
+    );
+    for (const name of names) {
+      const coverage = report.checks.find((check) => check.name === `${name}.coverage`);
+      t.regex(coverage?.value ?? '', /^(\d+)\/\1 (final games|teams) \(100\.0%\)$/, name);
+    }
+    t.regex(
+      result.stdout,
+      new RegExp(`pass +shot_chart\\.coverage +${totals.games}/${totals.games} final games \\(100\\.0%\\)`),
+    );
+    t.deepEqual(
+      tableChecks(result.stdout),
+      report.checks.map((check) => [check.status, check.name]),
+    );
+    t.true(report.checks.some((check) => check.name === 'tracking.tracked_players_in_advanced_box'));
+  },
+);
+
+test.serial('a second run of every dataset makes no Query Tool call', async (t) => {
+  replica.resetStats();
+  const summary = await runTestBackfill({
+    pool: db.pool,
+    replica,
+    options: { datasets: [...DATASETS.values()] },
+  });
+  t.is(summary.exitCode, 0);
+  t.true(summary.datasets.every((dataset) => dataset.calls === 0 && dataset.gamesLoaded === 0));
+  t.deepEqual(
+    replica.stats().calls.filter((call) => call.endpoint.startsWith('querytool-')),
+    [],
   );
-  t.regex(
-    result.stdout,
-    new RegExp(`pass +shot_chart\\.coverage +${totals.games}/${totals.games} final games \\(100\\.0%\\)`),
-  );
-  t.deepEqual(tableChecks(result.stdout), [
-    ['pass', 'shot_chart.coverage'],
-    ['pass', 'shot_chart.row_counts'],
-    ['pass', 'shot_chart.truncated_responses'],
-    ['info', 'shot_chart.cap_hits_last_run'],
-    ['pass', 'shot_chart.shots_per_game'],
-    ['pass', 'shot_chart.fg_pct'],
-    ['pass', 'shot_chart.period'],
-    ['pass', 'shot_chart.x_y'],
-    ['pass', 'shot_chart.shot_type'],
-    ['pass', 'tracking.coverage'],
-    ['pass', 'tracking.row_counts'],
-    ['pass', 'tracking.truncated_responses'],
-    ['info', 'tracking.cap_hits_last_run'],
-    ['pass', 'tracking.players_per_game'],
-    ['pass', 'tracking.cfg_pct'],
-    ['pass', 'tracking.uf_fg_pct'],
-    ['pass', 'tracking.minutes'],
-  ]);
 });
 
 test.serial('the tracking checks pass with 100% coverage and 10–40 players per game', async (t) => {
