@@ -14,6 +14,7 @@ import { QueryToolSource } from '../src/sources/queryTool.ts';
 import type { CallRecord } from '../src/sources/upstreamCall.ts';
 import {
   BatchPlanner,
+  chunkLimit,
   DEFAULT_PLANNER_SETTINGS,
   feedbackOf,
   type KeyEstimate,
@@ -105,25 +106,26 @@ test('after a truncated response the planned sizes converge to what the accepted
   );
 });
 
-test('a persistent 504 lowers the cost limit to half the batch; successes raise it slowly, never back', (t) => {
+test('a persistent 504 lowers the call’s chunk limit to half the request, not the batch; successes raise it to 90% of what failed', (t) => {
   let state = withSeeds(new Map(), calls(20));
   t.like(plan(state), { bound: 'rows', limit: 480 });
   state = learn(state, SETTINGS, { type: 'costly', key: TS, games: 120 });
   t.like(estimate(state, TS), { costLimit: 60, costCeiling: 120 });
-  t.deepEqual(plan(state), { games: 60, bound: 'cost', limit: 60, key: FG, rowsPerGame: 20 });
-  // The halves of 60 time out as well: the limit halves again.
+  t.is(chunkLimit(state, TS), 60);
+  // The batch stays sized by rows: only TrackingShots is sent in chunks of at most 60 games.
+  t.like(plan(state), { bound: 'rows', limit: 480, key: FG, rowsPerGame: 20 });
+  t.is(chunkLimit(state, FG), Number.POSITIVE_INFINITY, 'FieldGoals did not time out');
+  // Chunks of 60 time out as well: the limit halves again.
   state = learn(state, SETTINGS, { type: 'costly', key: TS, games: 60 });
-  t.like(plan(state), { games: 30, bound: 'cost', limit: 30 });
+  t.is(chunkLimit(state, TS), 30);
 
   const limits: number[] = [];
   for (let i = 0; i < 60; i += 1) {
     state = learn(state, SETTINGS, accepted(TS, 30, 600));
-    limits.push(estimate(state, TS).costLimit);
+    limits.push(chunkLimit(state, TS));
   }
-  // +10% (at least one game) after every 5 accepted responses, capped below the 60 that timed out.
-  t.deepEqual([...new Set(limits)], [30, 33, 36, 39, 42, 46, 50, 55, 59]);
-  t.is(plan(state).limit, 59);
-  t.is(estimate(state, FG).costLimit, Number.POSITIVE_INFINITY, 'FieldGoals did not time out');
+  // +10% (at least one game) after every 5 accepted responses, up to 90% of the 60 that timed out.
+  t.deepEqual([...new Set(limits)], [30, 33, 36, 39, 42, 46, 50, 54]);
 });
 
 test('the URI budget caps the batch size when rows would allow more', (t) => {

@@ -60,12 +60,22 @@ export interface QueryToolSourceConfig {
   readonly maxRowsReturned: number;
   /** Default caps the API applies silently; a response of exactly that many rows is suspect. */
   readonly knownDefaultCaps?: readonly number[];
+  /**
+   * Most ids one request of a call may carry before the host answers 504 (learned by the planner),
+   * asked before each call: a batch larger than that sends the call in even chunks and joins their
+   * rows, so one expensive measure does not shrink the batches of the dataset's other calls.
+   */
+  readonly chunkLimit?: (call: QueryToolCall) => number;
 }
 
 /** A response this close to the cap may have been cut short: 9,900 of 10,000 (seed notes). */
 export const TRUNCATION_RATIO = 0.99;
 export const MAX_ROWS_HARD_CAP = 10_000;
 const GAME_ID_LENGTH = 10;
+
+/** Rows at which a response to `maxRowsReturned` counts as truncated: 9,900 of 10,000. */
+export const truncationThreshold = (maxRowsReturned: number): number =>
+  Math.floor(maxRowsReturned * TRUNCATION_RATIO);
 
 export class QueryToolSource {
   readonly #config: QueryToolSourceConfig;
@@ -79,7 +89,7 @@ export class QueryToolSource {
       );
     }
     this.#config = config;
-    this.truncationThreshold = Math.floor(maxRowsReturned * TRUNCATION_RATIO);
+    this.truncationThreshold = truncationThreshold(maxRowsReturned);
   }
 
   isTruncated(rowCount: number): boolean {
@@ -110,7 +120,7 @@ export class QueryToolSource {
       const records: CallRecord[] = [];
       const seed: BatchFetch = { ok: true, responses: [], calls: records };
       return from(calls).pipe(
-        concatMap((call) => this.#call(call, batch, records)),
+        concatMap((call) => this.#chunked(call, batch, records)),
         takeWhile((step) => step.ok && !step.truncated, true),
         reduce<CallStep<QueryToolResponse>, BatchFetch>((acc, step) => {
           if (!acc.ok) return acc;
@@ -159,6 +169,38 @@ export class QueryToolSource {
     const { scope, maxRowsReturned } = this.#config;
     const ids = { [call.batchParam ?? 'GameId']: batch.join(',') };
     return { ...scope, ...call.params, ...ids, MaxRowsReturned: String(maxRowsReturned) };
+  }
+
+  /**
+   * One call for the batch, as even chunks of at most `chunkLimit(call)` ids sent one after another;
+   * their rows joined, ended by the first chunk that fails or is truncated (the batch then splits).
+   */
+  #chunked(
+    call: QueryToolCall,
+    batch: readonly string[],
+    records: CallRecord[],
+  ): Observable<CallStep<QueryToolResponse>> {
+    const limit = Math.max(1, Math.floor(this.#config.chunkLimit?.(call) ?? Infinity));
+    if (batch.length <= limit) return this.#call(call, batch, records);
+    const count = Math.ceil(batch.length / limit);
+    const size = Math.ceil(batch.length / count);
+    const chunks = Array.from({ length: count }, (_, index) => batch.slice(index * size, (index + 1) * size));
+    const seed: CallStep<QueryToolResponse> = {
+      ok: true,
+      value: { call, rows: [], rowsReturned: 0 },
+      rowsReturned: 0,
+      truncated: false,
+    };
+    return from(chunks).pipe(
+      concatMap((chunk) => this.#call(call, chunk, records)),
+      takeWhile((step) => step.ok && !step.truncated, true),
+      reduce<CallStep<QueryToolResponse>, CallStep<QueryToolResponse>>((joined, step) => {
+        if (!joined.ok || !step.ok || step.truncated) return joined.ok ? step : joined;
+        const rows = [...joined.value.rows, ...step.value.rows];
+        const rowsReturned = joined.value.rowsReturned + step.value.rowsReturned;
+        return { ok: true, value: { call, rows, rowsReturned }, rowsReturned, truncated: false };
+      }, seed),
+    );
   }
 
   #call(

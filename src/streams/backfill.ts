@@ -11,7 +11,7 @@ import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import { coveredGames, coveredTeams } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
-import { QueryToolSource, reasonOf } from '../sources/queryTool.ts';
+import { QueryToolSource, reasonOf, truncationThreshold } from '../sources/queryTool.ts';
 import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
 import type { QueryToolDataset } from './dataset.ts';
@@ -157,15 +157,17 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     }
     selectionMs = performance.now() - selectionStarted;
 
+    const runPlanner = new BatchPlanner({
+      policy: options.batchPolicy,
+      batchSize: options.batchSize,
+      settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: truncationThreshold(options.maxRowsReturned) },
+    });
+    planner = runPlanner;
     const source = new QueryToolSource({
       policy: deps.policy,
       scope: { LeagueId: options.leagueId, SeasonYear: options.season, SeasonType: options.seasonType },
       maxRowsReturned: options.maxRowsReturned,
-    });
-    planner = new BatchPlanner({
-      policy: options.batchPolicy,
-      batchSize: options.batchSize,
-      settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: source.truncationThreshold },
+      chunkLimit: (call) => runPlanner.chunkLimit(call),
     });
     const total = plans.reduce((sum, plan) => sum + plan.ids.length, 0);
     let done = 0;
@@ -203,7 +205,11 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     const datasets = plans.map((plan, index) =>
       datasetSummary(plan, telemetries[index] as DatasetTelemetry, {
         maxRows: source.truncationThreshold - 1,
-        maxIds: source.maxGameIds(plan.dataset.calls, planner?.uriBudgetBytes ?? Infinity),
+        maxIds: source.maxGameIds(plan.dataset.calls, runPlanner.uriBudgetBytes),
+        costLimit: (measure) => {
+          const call = plan.dataset.calls.find((candidate) => candidate.measure === measure);
+          return call ? runPlanner.chunkLimit(call) : Number.POSITIVE_INFINITY;
+        },
       }),
     );
     const failures = datasets.flatMap((summary) => Object.keys(summary.failures));
@@ -321,28 +327,34 @@ async function fetchReference<S extends z.ZodType>(
 /**
  * The fewest calls that could have fetched what was accepted, per measure summed: by rows alone
  * (⌈rows / the most rows an accepted response holds⌉, SPEC §7's floor), and also within the ids a
- * request can carry (URI length, TeamId's 10), which no batching can beat.
+ * request can carry (URI length, TeamId's 10, the cost limit learned from 504s), which no batching
+ * can beat.
  */
 function floorCalls(
   telemetry: DatasetTelemetry,
   ids: number,
-  limits: { readonly maxRows: number; readonly maxIds: number },
+  limits: FloorLimits,
 ): { readonly rows: number; readonly requests: number } {
   let rows = 0;
   let requests = 0;
-  for (const accepted of Object.values(telemetry.acceptedRows)) {
+  for (const [measure, accepted] of Object.entries(telemetry.acceptedRows)) {
     const byRows = Math.ceil(accepted / limits.maxRows);
     rows += byRows;
-    requests += Math.max(byRows, Math.ceil(ids / limits.maxIds));
+    requests += Math.max(byRows, Math.ceil(ids / Math.min(limits.maxIds, limits.costLimit(measure))));
   }
   return { rows, requests };
 }
 
-function datasetSummary(
-  plan: DatasetPlan,
-  telemetry: DatasetTelemetry,
-  limits: { readonly maxRows: number; readonly maxIds: number },
-): DatasetSummary {
+interface FloorLimits {
+  /** The most rows an accepted response holds (one below the truncation threshold). */
+  readonly maxRows: number;
+  /** Ids that fit one request of every call of the dataset. */
+  readonly maxIds: number;
+  /** Ids one request of the measure may carry before a 504, as learned (Infinity when none). */
+  readonly costLimit: (measure: string) => number;
+}
+
+function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry, limits: FloorLimits): DatasetSummary {
   return {
     dataset: plan.dataset.name,
     unit: plan.dataset.unit ?? 'game',

@@ -83,7 +83,7 @@ export interface PlanRequest {
 }
 
 /** Which limit decided a batch's size. */
-export type BatchBound = 'rows' | 'uri' | 'ids' | 'cost' | 'fixed' | 'remaining';
+export type BatchBound = 'rows' | 'uri' | 'ids' | 'fixed' | 'remaining';
 
 export interface BatchDecision {
   readonly games: number;
@@ -171,11 +171,8 @@ export function planBatch(
     if (games < limit.games) limit = { games: Math.max(1, games), bound };
   };
   tighter(maxGameIds, 'uri');
-  for (const call of calls) {
-    const estimate = estimateOf(state, call.key);
-    tighter(estimate.costLimit, 'cost');
-    tighter(estimate.reseedCap, 'rows');
-  }
+  // A call's cost limit does not bound the batch: the source sends that call in chunks (chunkLimit).
+  for (const call of calls) tighter(estimateOf(state, call.key).reseedCap, 'rows');
   if (remaining <= limit.games) return { ...base, games: remaining, bound: 'remaining', limit: limit.games };
   const batches = Math.ceil(remaining / limit.games);
   return { ...base, games: Math.ceil(remaining / batches), bound: limit.bound, limit: limit.games };
@@ -185,13 +182,14 @@ export function planBatch(
  * The state after one piece of feedback:
  * - `accepted`: rowsPerGame ← alpha·(rows / games) + (1 − alpha)·rowsPerGame; while a cost limit
  *   holds, every `raiseAfter` accepted responses raise it by `raiseFraction` (the host may have
- *   recovered, and the next batch probes it), never up to the smallest size that timed out.
+ *   recovered, and the next batch probes it), never above 90% of the smallest size that timed out.
  * - `truncated`: rowsPerGame ← max(rowsPerGame, rowsReturned / games), the least the truth can be;
  *   and since the estimate was wrong rather than noisy, the next accepted response (a half of the
  *   split batch, usually) replaces it instead of being averaged in (alpha 1 once), so the batches
  *   after a truncation are sized from a measurement, not from an average still dragged low; until
  *   then no batch exceeds half the truncated one.
- * - `costly` (a persistent 504 or timeout): the cost limit drops to the larger half of the batch.
+ * - `costly` (a persistent 504 or timeout): the cost limit drops to the larger half of the request;
+ *   the source then sends that call in chunks within it, the batch's other calls unaffected.
  */
 export function learn(
   state: PlannerState,
@@ -222,7 +220,8 @@ function updated(current: KeyEstimate, settings: PlannerSettings, feedback: Plan
       const streak = current.streak + 1;
       if (streak < settings.raiseAfter) return { ...next, streak };
       const raised = current.costLimit + Math.max(1, Math.floor(current.costLimit * settings.raiseFraction));
-      return { ...next, costLimit: Math.min(raised, current.costCeiling - 1), streak: 0 };
+      const highest = Math.max(current.costLimit, Math.floor(current.costCeiling * COST_PROBE_CEILING));
+      return { ...next, costLimit: Math.min(raised, highest), streak: 0 };
     }
     case 'truncated':
       return {
@@ -242,6 +241,17 @@ function updated(current: KeyEstimate, settings: PlannerSettings, feedback: Plan
       };
     }
   }
+}
+
+/**
+ * Raises of a cost limit stop at this share of the smallest size that timed out: probing closer
+ * would win a few ids per request at the price of a 504 and its retries.
+ */
+const COST_PROBE_CEILING = 0.9;
+
+/** The most ids one request of `key` may carry: its cost limit, Infinity until a persistent 504. */
+export function chunkLimit(state: PlannerState, key: string): number {
+  return state.get(key)?.costLimit ?? Number.POSITIVE_INFINITY;
 }
 
 /** Failures that say the query was too expensive for the host, not that the host had a hiccup. */
@@ -340,6 +350,11 @@ export class BatchPlanner {
     this.#state = withSeeds(this.#state, request.calls);
     const fixedSize = this.#batchSize ?? (this.policy === 'fixed' ? request.fixedBatchSize : undefined);
     return planBatch(this.#state, this.#settings, { ...request, fixedSize });
+  }
+
+  /** The most ids one request of the call may carry (`QueryToolSourceConfig.chunkLimit`). */
+  chunkLimit(call: { readonly path: string; readonly measure: string | null }): number {
+    return chunkLimit(this.#state, plannerKey(call));
   }
 
   /** Learns from a (sub-)batch's upstream attempts. */
