@@ -50,7 +50,7 @@ const BASE_COLUMNS: readonly StatColumn[] = [
 /**
  * Ratings, ratios and paces are unbounded: a lineup of a few seconds has ratings in the thousands,
  * so their columns are plain numeric (the previous numeric(5,2) overflowed). EFG_PCT and TS_PCT
- * reach 1.5 (a lone made three): non-negative ratios, not fractions; verify bounds them at 1.5.
+ * reach 1.5 (a lone made three): their own unit, 0–1.5, not fractions.
  */
 const ADVANCED_COLUMNS: readonly StatColumn[] = [
   ['OFF_RATING', 'off_rating', 'rating'],
@@ -63,8 +63,8 @@ const ADVANCED_COLUMNS: readonly StatColumn[] = [
   ['DREB_PCT', 'dreb_pct', 'fraction'],
   ['REB_PCT', 'reb_pct', 'fraction'],
   ['TM_TOV_PCT', 'tm_tov_pct', 'fraction'],
-  ['EFG_PCT', 'efg_pct', 'ratio'],
-  ['TS_PCT', 'ts_pct', 'ratio'],
+  ['EFG_PCT', 'efg_pct', 'shooting'],
+  ['TS_PCT', 'ts_pct', 'shooting'],
   ['USG_PCT', 'usg_pct', 'fraction'],
   ['PACE', 'pace', 'ratio'],
   ['POSS', 'poss', 'decimal'],
