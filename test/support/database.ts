@@ -42,7 +42,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const drop = () => {
     dropped ??= (async () => {
       await pool.end();
-      await onServer(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      await dropDatabase(server, name);
     })();
     return dropped;
   };
@@ -84,6 +84,26 @@ export function withTestDatabase(test: TestFn, options: TestDatabaseOptions = {}
     },
     drop: () => current().drop(),
   };
+}
+
+/**
+ * Waits for the database's last connections to close (a discarded client may still be ending when
+ * its pool has ended) before forcing: a forced drop terminates them, and a client that learns of it
+ * with no one listening crashes the test process.
+ */
+async function dropDatabase(server: string, name: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await onServer(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}"`));
+      return;
+    } catch (error) {
+      // 55006: the database is being accessed by other users.
+      if ((error as { code?: string }).code !== '55006' || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  await onServer(server, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
 }
 
 async function onServer(url: string, work: (client: pg.Client) => Promise<unknown>): Promise<void> {
