@@ -1,10 +1,12 @@
 // Marble tests for mergeOnDemand: items are pulled only when a slot frees, at most `concurrency`
 // run at once, a pull answering undefined stops pulling while running items finish; errors,
-// teardown and stack safety.
+// teardown and stack safety; takingTurns, the pull that lets several datasets share the slots.
 import test, { type ExecutionContext } from 'ava';
-import { map, type Observable, of, throwError, timer } from 'rxjs';
+import { defer, map, type Observable, of, throwError, timer } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { mergeOnDemand } from '../src/operators/mergeOnDemand.ts';
+import { mergeOnDemand, takingTurns } from '../src/operators/mergeOnDemand.ts';
+import { rateLimit } from '../src/operators/rateLimit.ts';
+import { TokenBucket } from '../src/operators/tokenBucket.ts';
 
 const marbles = (t: ExecutionContext) =>
   new TestScheduler((actual, expected) => t.deepEqual(actual, expected));
@@ -157,5 +159,55 @@ test('rejects a concurrency below 1', (t) => {
     {
       instanceOf: RangeError,
     },
+  );
+});
+
+test('takingTurns asks each source after the one that answered last, dropping exhausted ones', (t) => {
+  const source = (items: string[]) => () => items.shift();
+  const pull = takingTurns([source(['a1', 'a2', 'a3']), source(['b1']), source([]), source(['c1', 'c2'])]);
+  const pulled = Array.from({ length: 8 }, () => pull());
+  t.deepEqual(pulled, ['a1', 'b1', 'c1', 'a2', 'c2', 'a3', undefined, undefined]);
+});
+
+test('two datasets taking turns under concurrency 2 interleave and share one limit of 10 calls/s', (t) => {
+  const scheduler = marbles(t);
+  const sent: [atMs: number, item: string][] = [];
+  scheduler.run(({ expectObservable }) => {
+    // One host: 10 requests/s, no burst; every request answers 300 ms after it is sent.
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 1 });
+    const dataset = (name: string, batches: number) => {
+      let planned = 0;
+      return () => (planned < batches ? `${name}${++planned}` : undefined);
+    };
+    const outcomes = mergeOnDemand({
+      pull: takingTurns([dataset('a', 3), dataset('b', 2)]),
+      project: (item) =>
+        defer(() => {
+          sent.push([scheduler.now(), item]);
+          return timer(300).pipe(map(() => item));
+        }).pipe(rateLimit(bucket)),
+      concurrency: 2,
+    });
+    // a1 and b1 start at once: b1 waits 100 ms for its token. Each answer frees a slot for the
+    // other dataset's next batch, whose token is already due.
+    expectObservable(outcomes).toBe('300ms a 99ms b 199ms c 99ms d 199ms (e|)', {
+      a: 'a1',
+      b: 'b1',
+      c: 'a2',
+      d: 'b2',
+      e: 'a3',
+    });
+  });
+  t.deepEqual(sent, [
+    [0, 'a1'],
+    [100, 'b1'],
+    [300, 'a2'],
+    [400, 'b2'],
+    [600, 'a3'],
+  ]);
+  const gaps = sent.slice(1).map(([at], i) => at - (sent[i]?.[0] ?? 0));
+  t.true(
+    gaps.every((gap) => gap >= 100),
+    'never faster than the shared 10 requests/s',
   );
 });

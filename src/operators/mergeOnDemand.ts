@@ -93,3 +93,30 @@ function normalise<T, R>(config: MergeOnDemandConfig<T, R>): Required<MergeOnDem
   }
   return { pull, project, concurrency };
 }
+
+/**
+ * One `pull` for mergeOnDemand over several sources of items, asked in turn: each call asks the
+ * source after the one that answered last, skips those that answer `undefined` (never asking them
+ * again), and answers `undefined` once every source has.
+ *
+ * ```
+ * sources a (a1, a2, a3) and b (b1):  a1, b1, a2, a3, undefined
+ * ```
+ */
+export function takingTurns<T>(sources: readonly (() => T | undefined)[]): () => T | undefined {
+  const open = [...sources];
+  let turn = 0;
+  return () => {
+    while (open.length > 0) {
+      const at = turn % open.length;
+      const item = (open[at] as () => T | undefined)();
+      if (item !== undefined) {
+        turn = at + 1;
+        return item;
+      }
+      open.splice(at, 1);
+      turn = at;
+    }
+    return undefined;
+  };
+}

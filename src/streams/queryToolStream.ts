@@ -5,7 +5,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { concatMap, from, type Observable } from 'rxjs';
 import type { GameId } from '../gameId.ts';
-import { mergeOnDemand } from '../operators/mergeOnDemand.ts';
+import { mergeOnDemand, takingTurns } from '../operators/mergeOnDemand.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
 import type { CoverageRow, LedgerRow, QuarantineRow, TeamCoverageRow } from '../sinks/batchWriter.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
@@ -55,20 +55,19 @@ export function runQueryToolStreams(
   /** Checked before each batch is planned; false stops taking new batches while those in flight finish. */
   keepGoing: () => boolean = () => true,
 ): Observable<BatchOutcome<string, BatchFetch>> {
-  const cursors = works.filter((work) => work.ids.length > 0).map((work) => batchCursor(work, context));
-  let turn = 0;
-  const pull = () => {
-    if (!keepGoing()) return undefined;
-    for (let tried = 0; tried < cursors.length; tried++) {
-      const cursor = cursors[turn % cursors.length] as BatchCursor;
-      turn += 1;
-      const batch = cursor.next();
-      if (batch) return { cursor, batch };
-    }
-    return undefined;
-  };
+  const next = takingTurns(
+    works
+      .filter((work) => work.ids.length > 0)
+      .map((work) => {
+        const cursor = batchCursor(work, context);
+        return () => {
+          const batch = cursor.next();
+          return batch ? { cursor, batch } : undefined;
+        };
+      }),
+  );
   return mergeOnDemand({
-    pull,
+    pull: () => (keepGoing() ? next() : undefined),
     project: ({ cursor, batch }) => cursor.run(batch),
     concurrency: context.concurrency,
   });
