@@ -180,7 +180,7 @@ test('two datasets taking turns under concurrency 2 interleave and share one lim
       return () => (planned < batches ? `${name}${++planned}` : undefined);
     };
     const outcomes = mergeOnDemand({
-      pull: takingTurns([dataset('a', 3), dataset('b', 2)]),
+      pull: takingTurns<string>([dataset('a', 3), dataset('b', 2)]),
       project: (item) =>
         defer(() => {
           sent.push([scheduler.now(), item]);

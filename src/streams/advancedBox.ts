@@ -1,25 +1,10 @@
-// Advanced box scores per game: players from /game/player MeasureType=Advanced (TeamGrouping=Y; only
-// players who played) into nba.boxscores_advanced, teams from /game/team MeasureType=Advanced into
+// Advanced box scores per game: players from /game/player MeasureType=Advanced (only players who
+// played) into nba.boxscores_advanced, teams from /game/team MeasureType=Advanced into
 // nba.boxscores_advanced_team, each with its raw stats object. Units are explicit (rowValues): shares
 // are fractions 0–1, PIE a signed fraction, ratings and paces unbounded; team MIN is rescaled once.
-import { z } from 'zod';
-import type { GameId } from '../gameId.ts';
-import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
-import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
-import {
-  GAME_PLAYER_PATH,
-  GAME_TEAM_PATH,
-  PLAYER_IDENTITY_COLUMNS,
-  PLAYER_REFERENCES,
-  playerIdentityValues,
-  playerRowFields,
-  TEAM_IDENTITY_COLUMNS,
-  TEAM_REFERENCES,
-  teamIdentityValues,
-  teamRowFields,
-} from './gameMeasureRows.ts';
-import { type StatColumn, statColumnSpecs, statsSchema, statValues } from './rowValues.ts';
+import { gameMeasureDataset } from './gameMeasures.ts';
+import type { StatColumn } from './rowValues.ts';
 
 /**
  * `/game/team MeasureType=Advanced` sends MIN in 1/25 of team minutes — 9.6 for a regulation game's
@@ -75,83 +60,8 @@ const TEAM_STATS: readonly StatColumn[] = [
   ['PIE', 'pie', 'signedFraction'],
 ];
 
-const playerRow = z.object({ ...playerRowFields, stats: statsSchema(PLAYER_STATS) });
-type PlayerRow = z.output<typeof playerRow>;
-const teamRow = z.object({ ...teamRowFields, stats: statsSchema(TEAM_STATS) });
-type TeamRow = z.output<typeof teamRow>;
-
-const playerCall: DatasetCall<PlayerRow> = {
-  path: GAME_PLAYER_PATH,
-  params: { MeasureType: 'Advanced', TeamGrouping: 'Y', Grouping: 'None' },
-  measure: 'Advanced',
-  rowsKey: 'players',
-  // ≈22 players who played per game (SPEC §2.1), as for tracking.
-  rowsPerGame: 22,
-  rowSchema: playerRow,
-};
-
-const teamCall: DatasetCall<TeamRow> = {
-  path: GAME_TEAM_PATH,
-  // /game/team takes no TeamGrouping (previous-implementation.md Q2).
-  params: { MeasureType: 'Advanced', Grouping: 'None' },
-  measure: 'Advanced',
-  rowsKey: 'teams',
-  rowsPerGame: 2,
-  rowSchema: teamRow,
-};
-
-const playerTable: TableSpec = {
-  table: 'nba.boxscores_advanced',
-  columns: [
-    ...PLAYER_IDENTITY_COLUMNS,
-    ...statColumnSpecs(PLAYER_STATS),
-    { name: 'advanced_stats_json', type: 'jsonb' },
-  ],
-  key: ['game_id', 'nba_id'],
-  gameColumn: 'game_id',
-  references: PLAYER_REFERENCES,
-};
-
-const teamTable: TableSpec = {
-  table: 'nba.boxscores_advanced_team',
-  columns: [
-    ...TEAM_IDENTITY_COLUMNS,
-    ...statColumnSpecs(TEAM_STATS),
-    { name: 'advanced_stats_json', type: 'jsonb' },
-  ],
-  key: ['game_id', 'team_id'],
-  gameColumn: 'game_id',
-  references: TEAM_REFERENCES,
-};
-
-function playerRows(
-  game: GameId,
-  parts: ReadonlyMap<string, readonly GameRow[]>,
-  context: RowContext,
-): unknown[][] {
-  const rows = (parts.get(playerCall.measure) ?? []) as readonly PlayerRow[];
-  return rows.map((row) => [
-    ...playerIdentityValues(game, row, context),
-    ...statValues(row.stats, PLAYER_STATS, context.flag),
-    row.stats,
-  ]);
-}
-
-function teamRows(
-  game: GameId,
-  parts: ReadonlyMap<string, readonly GameRow[]>,
-  context: RowContext,
-): unknown[][] {
-  const rows = (parts.get(teamCall.measure) ?? []) as readonly TeamRow[];
-  return rows.map((row) => [
-    ...teamIdentityValues(game, row, context),
-    ...statValues(inTeamMinutes(row.stats), TEAM_STATS, context.flag),
-    row.stats,
-  ]);
-}
-
 /** The stats with MIN in team minutes, to the hundredth the column keeps (9.6 × 25 is 240.00000000000003). */
-function inTeamMinutes(stats: TeamRow['stats']): TeamRow['stats'] {
+function inTeamMinutes(stats: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
   const min = stats.MIN;
   if (typeof min !== 'number') return stats;
   return { ...stats, MIN: Math.round(min * TEAM_MINUTES_PER_ADVANCED_MIN * 100) / 100 };
@@ -184,22 +94,25 @@ const teamChecks: readonly TableCheck[] = [
   ...fractionChecks(['ast_pct', 'oreb_pct', 'dreb_pct', 'reb_pct', 'tm_tov_pct', 'efg_pct', 'ts_pct', 'pie']),
 ];
 
-export const advancedBox: QueryToolDataset = {
+export const advancedBox = gameMeasureDataset({
   name: 'advanced_box',
-  calls: [playerCall] as readonly DatasetCall[],
-  table: playerTable,
-  // The previous implementation's seed for /game/player Advanced (previous-implementation.md §4.3).
+  side: 'player',
+  measure: 'Advanced',
+  table: 'nba.boxscores_advanced',
+  stats: PLAYER_STATS,
+  jsonColumn: 'advanced_stats_json',
   fixedBatchSize: 100,
-  toRows: playerRows,
   checks: playerChecks,
-};
+});
 
-export const advancedBoxTeam: QueryToolDataset = {
+export const advancedBoxTeam = gameMeasureDataset({
   name: 'advanced_box_team',
-  calls: [teamCall] as readonly DatasetCall[],
-  table: teamTable,
-  // The previous implementation's seed for /game/team Advanced (previous-implementation.md §4.3).
+  side: 'team',
+  measure: 'Advanced',
+  table: 'nba.boxscores_advanced_team',
+  stats: TEAM_STATS,
+  jsonColumn: 'advanced_stats_json',
   fixedBatchSize: 200,
-  toRows: teamRows,
   checks: teamChecks,
-};
+  inColumnUnits: inTeamMinutes,
+});

@@ -2,19 +2,9 @@
 // (TeamGrouping=Y), into nba.defensive_stats with the raw stats object kept whole. DEF_* are what
 // the opponents he guarded did (counts) and his own steals, blocks and fouls; percentages are
 // fractions 0–1, flagged and stored as NULL outside it (rowValues), never rescaled.
-import { z } from 'zod';
-import type { GameId } from '../gameId.ts';
-import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
-import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
-import {
-  GAME_PLAYER_PATH,
-  PLAYER_IDENTITY_COLUMNS,
-  PLAYER_REFERENCES,
-  playerIdentityValues,
-  playerRowFields,
-} from './gameMeasureRows.ts';
-import { type StatColumn, statColumnSpecs, statsSchema, statValues } from './rowValues.ts';
+import { gameMeasureDataset } from './gameMeasures.ts';
+import type { StatColumn } from './rowValues.ts';
 
 const STAT_COLUMNS: readonly StatColumn[] = [
   ['MIN', 'minutes', 'decimal'],
@@ -36,44 +26,6 @@ const STAT_COLUMNS: readonly StatColumn[] = [
   ['DEF_PTS', 'def_pts', 'count'],
 ];
 
-const defensiveRow = z.object({ ...playerRowFields, stats: statsSchema(STAT_COLUMNS) });
-type DefensiveRow = z.output<typeof defensiveRow>;
-
-const defensiveCall: DatasetCall<DefensiveRow> = {
-  path: GAME_PLAYER_PATH,
-  params: { MeasureType: 'Defensive', TeamGrouping: 'Y', Grouping: 'None' },
-  measure: 'Defensive',
-  rowsKey: 'players',
-  // ≈22 players who played per game (SPEC §2.1), as for tracking.
-  rowsPerGame: 22,
-  rowSchema: defensiveRow,
-};
-
-const table: TableSpec = {
-  table: 'nba.defensive_stats',
-  columns: [
-    ...PLAYER_IDENTITY_COLUMNS,
-    ...statColumnSpecs(STAT_COLUMNS),
-    { name: 'defensive_stats_json', type: 'jsonb' },
-  ],
-  key: ['game_id', 'nba_id'],
-  gameColumn: 'game_id',
-  references: PLAYER_REFERENCES,
-};
-
-function toRows(
-  game: GameId,
-  parts: ReadonlyMap<string, readonly GameRow[]>,
-  context: RowContext,
-): unknown[][] {
-  const rows = (parts.get(defensiveCall.measure) ?? []) as readonly DefensiveRow[];
-  return rows.map((row) => [
-    ...playerIdentityValues(game, row, context),
-    ...statValues(row.stats, STAT_COLUMNS, context.flag),
-    row.stats,
-  ]);
-}
-
 /** What real data guarantees: about 22 players per game, fractions within 0–1, six fouls at most. */
 const checks: readonly TableCheck[] = [
   { kind: 'rowsPerGame', name: 'players_per_game', min: 10, max: 40 },
@@ -84,12 +36,13 @@ const checks: readonly TableCheck[] = [
   { kind: 'range', name: 'def_foul', column: 'def_foul', min: 0, max: 6 },
 ];
 
-export const defensive: QueryToolDataset = {
+export const defensive = gameMeasureDataset({
   name: 'defensive',
-  calls: [defensiveCall] as readonly DatasetCall[],
-  table,
-  // The previous implementation's seed for /game/player Defensive (previous-implementation.md §4.3).
+  side: 'player',
+  measure: 'Defensive',
+  table: 'nba.defensive_stats',
+  stats: STAT_COLUMNS,
+  jsonColumn: 'defensive_stats_json',
   fixedBatchSize: 100,
-  toRows,
   checks,
-};
+});

@@ -3,23 +3,9 @@
 // with its raw stats object. Counters are whole numbers; STARTED is a 0/1 flag. Team MIN arrives in
 // team minutes here (unlike /game/team Advanced) and is stored as it arrives.
 import { z } from 'zod';
-import type { GameId } from '../gameId.ts';
-import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
-import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
-import {
-  GAME_PLAYER_PATH,
-  GAME_TEAM_PATH,
-  PLAYER_IDENTITY_COLUMNS,
-  PLAYER_REFERENCES,
-  playerIdentityValues,
-  playerRowFields,
-  TEAM_IDENTITY_COLUMNS,
-  TEAM_REFERENCES,
-  teamIdentityValues,
-  teamRowFields,
-} from './gameMeasureRows.ts';
-import { type OutOfRange, type StatColumn, statColumnSpecs, statsSchema, statValues } from './rowValues.ts';
+import { gameMeasureDataset } from './gameMeasures.ts';
+import type { OutOfRange, StatColumn } from './rowValues.ts';
 
 /** The counters player and team rows share (previous-implementation.md Q5, Q6). */
 const COUNTERS: readonly StatColumn[] = [
@@ -57,86 +43,13 @@ const TEAM_STATS: readonly StatColumn[] = [
 ];
 
 /** STARTED is 0/1 (some payloads send booleans); any other number is flagged, not a schema failure. */
-const playerStats = statsSchema(PLAYER_STATS).extend({
-  STARTED: z.union([z.number(), z.boolean()]).nullish(),
-});
-
-const playerRow = z.object({ ...playerRowFields, stats: playerStats });
-type PlayerRow = z.output<typeof playerRow>;
-const teamRow = z.object({ ...teamRowFields, stats: statsSchema(TEAM_STATS) });
-type TeamRow = z.output<typeof teamRow>;
-
-const playerCall: DatasetCall<PlayerRow> = {
-  path: GAME_PLAYER_PATH,
-  params: { MeasureType: 'Violations', TeamGrouping: 'Y', Grouping: 'None' },
-  measure: 'Violations',
-  rowsKey: 'players',
-  // ≈22 players who played per game (SPEC §2.1), as for tracking.
-  rowsPerGame: 22,
-  rowSchema: playerRow,
-};
-
-const teamCall: DatasetCall<TeamRow> = {
-  path: GAME_TEAM_PATH,
-  // /game/team takes no TeamGrouping (previous-implementation.md Q6).
-  params: { MeasureType: 'Violations', Grouping: 'None' },
-  measure: 'Violations',
-  rowsKey: 'teams',
-  rowsPerGame: 2,
-  rowSchema: teamRow,
-};
-
-const playerTable: TableSpec = {
-  table: 'nba.violations_player',
-  columns: [
-    ...PLAYER_IDENTITY_COLUMNS,
-    { name: 'started', type: 'bool' },
-    ...statColumnSpecs(PLAYER_STATS),
-    { name: 'violations_stats_json', type: 'jsonb' },
+const started = {
+  columns: [{ name: 'started', type: 'bool' }],
+  stats: { STARTED: z.union([z.number(), z.boolean()]).nullish() },
+  values: (stats: Readonly<Record<string, unknown>>, context: { flag: (issue: OutOfRange) => void }) => [
+    startedOrNull(stats.STARTED as number | boolean | null | undefined, context.flag),
   ],
-  key: ['game_id', 'nba_id'],
-  gameColumn: 'game_id',
-  references: PLAYER_REFERENCES,
-};
-
-const teamTable: TableSpec = {
-  table: 'nba.violations_team',
-  columns: [
-    ...TEAM_IDENTITY_COLUMNS,
-    ...statColumnSpecs(TEAM_STATS),
-    { name: 'violations_stats_json', type: 'jsonb' },
-  ],
-  key: ['game_id', 'team_id'],
-  gameColumn: 'game_id',
-  references: TEAM_REFERENCES,
-};
-
-function playerRows(
-  game: GameId,
-  parts: ReadonlyMap<string, readonly GameRow[]>,
-  context: RowContext,
-): unknown[][] {
-  const rows = (parts.get(playerCall.measure) ?? []) as readonly PlayerRow[];
-  return rows.map((row) => [
-    ...playerIdentityValues(game, row, context),
-    startedOrNull(row.stats.STARTED, context.flag),
-    ...statValues(row.stats, PLAYER_STATS, context.flag),
-    row.stats,
-  ]);
-}
-
-function teamRows(
-  game: GameId,
-  parts: ReadonlyMap<string, readonly GameRow[]>,
-  context: RowContext,
-): unknown[][] {
-  const rows = (parts.get(teamCall.measure) ?? []) as readonly TeamRow[];
-  return rows.map((row) => [
-    ...teamIdentityValues(game, row, context),
-    ...statValues(row.stats, TEAM_STATS, context.flag),
-    row.stats,
-  ]);
-}
+} as const;
 
 function startedOrNull(value: number | boolean | null | undefined, flag: (issue: OutOfRange) => void) {
   if (value === 1 || value === true) return true;
@@ -160,22 +73,25 @@ const teamChecks: readonly TableCheck[] = [
   { kind: 'range', name: 'minutes', column: 'minutes', min: 240, max: 390 },
 ];
 
-export const violations: QueryToolDataset = {
+export const violations = gameMeasureDataset({
   name: 'violations',
-  calls: [playerCall] as readonly DatasetCall[],
-  table: playerTable,
-  // The previous implementation's seed for /game/player Violations (previous-implementation.md §4.3).
+  side: 'player',
+  measure: 'Violations',
+  table: 'nba.violations_player',
+  stats: PLAYER_STATS,
+  jsonColumn: 'violations_stats_json',
   fixedBatchSize: 100,
-  toRows: playerRows,
   checks: playerChecks,
-};
+  extra: started,
+});
 
-export const violationsTeam: QueryToolDataset = {
+export const violationsTeam = gameMeasureDataset({
   name: 'violations_team',
-  calls: [teamCall] as readonly DatasetCall[],
-  table: teamTable,
-  // The previous implementation's seed for /game/team Violations (previous-implementation.md §4.3).
+  side: 'team',
+  measure: 'Violations',
+  table: 'nba.violations_team',
+  stats: TEAM_STATS,
+  jsonColumn: 'violations_stats_json',
   fixedBatchSize: 200,
-  toRows: teamRows,
   checks: teamChecks,
-};
+});
