@@ -44,6 +44,7 @@ CREATE TABLE nba.lineup_stats_season (
   tm_tov_pct        numeric(6, 5) CHECK (tm_tov_pct BETWEEN 0 AND 1),
   efg_pct           numeric CHECK (efg_pct BETWEEN 0 AND 1.5),
   ts_pct            numeric CHECK (ts_pct BETWEEN 0 AND 1.5),
+  usg_pct           numeric(6, 5) CHECK (usg_pct BETWEEN 0 AND 1),
   pace              numeric CHECK (pace >= 0),
   pie               numeric(6, 5) CHECK (pie BETWEEN -1 AND 1),
   poss              numeric CHECK (poss >= 0),

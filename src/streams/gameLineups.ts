@@ -8,6 +8,12 @@ import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
 import {
+  FIVE_DIFFERENT_PLAYERS,
+  LINEUP_ADVANCED_COLUMNS,
+  lineupIds,
+  lineupPlayerFields,
+} from './lineupRows.ts';
+import {
   type StatColumn,
   seasonYearOf,
   statColumnSpecs,
@@ -47,44 +53,7 @@ const BASE_COLUMNS: readonly StatColumn[] = [
   ['PLUS_MINUS', 'plus_minus', 'signedCount'],
 ];
 
-/**
- * Ratings, ratios and paces are unbounded: a lineup of a few seconds has ratings in the thousands,
- * so their columns are plain numeric (the previous numeric(5,2) overflowed). EFG_PCT and TS_PCT
- * reach 1.5 (a lone made three): their own unit, 0–1.5, not fractions.
- */
-const ADVANCED_COLUMNS: readonly StatColumn[] = [
-  ['OFF_RATING', 'off_rating', 'rating'],
-  ['DEF_RATING', 'def_rating', 'rating'],
-  ['NET_RATING', 'net_rating', 'rating'],
-  ['AST_PCT', 'ast_pct', 'fraction'],
-  ['AST_TO', 'ast_tov', 'ratio'],
-  ['AST_RATIO', 'ast_ratio', 'ratio'],
-  ['OREB_PCT', 'oreb_pct', 'fraction'],
-  ['DREB_PCT', 'dreb_pct', 'fraction'],
-  ['REB_PCT', 'reb_pct', 'fraction'],
-  ['TM_TOV_PCT', 'tm_tov_pct', 'fraction'],
-  ['EFG_PCT', 'efg_pct', 'shooting'],
-  ['TS_PCT', 'ts_pct', 'shooting'],
-  ['USG_PCT', 'usg_pct', 'fraction'],
-  ['PACE', 'pace', 'ratio'],
-  ['POSS', 'poss', 'decimal'],
-  ['PIE', 'pie', 'signedFraction'],
-];
-
-const playerId = z.number().int().positive();
 const optionalText = z.string().nullish();
-
-interface LineupPlayers {
-  readonly player1Id: number;
-  readonly player2Id: number;
-  readonly player3Id: number;
-  readonly player4Id: number;
-  readonly player5Id: number;
-}
-
-/** The lineup's identity: its five player ids, ascending. */
-const sortedIds = (row: LineupPlayers): number[] =>
-  [row.player1Id, row.player2Id, row.player3Id, row.player4Id, row.player5Id].sort((a, b) => a - b);
 
 /** teamId 0 ("several teams" on player rows) cannot name a lineup's team: a schema problem here. */
 function lineupRow(columns: readonly StatColumn[]) {
@@ -96,22 +65,15 @@ function lineupRow(columns: readonly StatColumn[]) {
       gameDate: z.iso.date().nullish(),
       seasonYear: optionalText,
       seasonType: optionalText,
-      player1Id: playerId,
-      player2Id: playerId,
-      player3Id: playerId,
-      player4Id: playerId,
-      player5Id: playerId,
+      ...lineupPlayerFields,
       stats: statsSchema(columns),
     })
-    .refine((row) => new Set(sortedIds(row)).size === 5, {
-      message: 'a lineup has five different players',
-      path: ['player1Id'],
-    })
-    .transform((row) => ({ ...row, playerIds: sortedIds(row) }));
+    .refine(...FIVE_DIFFERENT_PLAYERS)
+    .transform((row) => ({ ...row, playerIds: lineupIds(row) }));
 }
 
 const baseRow = lineupRow([MINUTES, ...BASE_COLUMNS]);
-const advancedRow = lineupRow([MINUTES, ...ADVANCED_COLUMNS]);
+const advancedRow = lineupRow([MINUTES, ...LINEUP_ADVANCED_COLUMNS]);
 type LineupRow = z.output<typeof baseRow> | z.output<typeof advancedRow>;
 
 /**
@@ -154,7 +116,7 @@ const table: TableSpec = {
     { name: 'season_type', type: 'text' },
     ...statColumnSpecs([MINUTES]),
     ...statColumnSpecs(BASE_COLUMNS),
-    ...statColumnSpecs(ADVANCED_COLUMNS),
+    ...statColumnSpecs(LINEUP_ADVANCED_COLUMNS),
     { name: 'stats_json', type: 'jsonb' },
   ],
   key: ['game_id', 'team_id', 'player_ids'],
@@ -212,7 +174,7 @@ function toRows(
       identity?.seasonType ?? context.seasonType,
       ...statValues({ MIN: minutes }, [MINUTES], context.flag),
       ...statValues(base?.stats ?? {}, BASE_COLUMNS, context.flag),
-      ...statValues(advanced?.stats ?? {}, ADVANCED_COLUMNS, context.flag),
+      ...statValues(advanced?.stats ?? {}, LINEUP_ADVANCED_COLUMNS, context.flag),
       { Base: base?.stats ?? null, Advanced: advanced?.stats ?? null },
     ]);
   }

@@ -6,6 +6,12 @@ import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { DatasetCall, RowContext, TeamDataset, TeamRow } from './dataset.ts';
 import {
+  FIVE_DIFFERENT_PLAYERS,
+  LINEUP_ADVANCED_COLUMNS,
+  lineupIds,
+  lineupPlayerFields,
+} from './lineupRows.ts';
+import {
   type StatColumn,
   seasonYearOf,
   statColumnSpecs,
@@ -44,56 +50,20 @@ const BASE_COLUMNS: readonly StatColumn[] = [
   ['PLUS_MINUS', 'plus_minus', 'signedDecimal'],
 ];
 
-const ADVANCED_COLUMNS: readonly StatColumn[] = [
-  ['OFF_RATING', 'off_rating', 'rating'],
-  ['DEF_RATING', 'def_rating', 'rating'],
-  ['NET_RATING', 'net_rating', 'rating'],
-  ['AST_PCT', 'ast_pct', 'fraction'],
-  ['AST_TO', 'ast_tov', 'ratio'],
-  ['AST_RATIO', 'ast_ratio', 'ratio'],
-  ['OREB_PCT', 'oreb_pct', 'fraction'],
-  ['DREB_PCT', 'dreb_pct', 'fraction'],
-  ['REB_PCT', 'reb_pct', 'fraction'],
-  ['TM_TOV_PCT', 'tm_tov_pct', 'fraction'],
-  ['EFG_PCT', 'efg_pct', 'shooting'],
-  ['TS_PCT', 'ts_pct', 'shooting'],
-  ['PACE', 'pace', 'ratio'],
-  ['PIE', 'pie', 'signedFraction'],
-  ['POSS', 'poss', 'decimal'],
-];
-
-const playerId = z.number().int().positive();
-
 const lineupRow = (columns: readonly StatColumn[]) =>
   z
     .object({
       teamId: z.number().int().positive(),
       teamAbbreviation: z.string().nullish(),
-      player1Id: playerId,
-      player2Id: playerId,
-      player3Id: playerId,
-      player4Id: playerId,
-      player5Id: playerId,
+      ...lineupPlayerFields,
       stats: statsSchema(columns),
     })
-    .refine((row: LineupPlayers) => new Set(lineupOf(row)).size === 5, 'a lineup has five different players');
+    .refine(...FIVE_DIFFERENT_PLAYERS);
 type LineupRow = z.output<ReturnType<typeof lineupRow>>;
-
-interface LineupPlayers {
-  readonly player1Id: number;
-  readonly player2Id: number;
-  readonly player3Id: number;
-  readonly player4Id: number;
-  readonly player5Id: number;
-}
-
-/** The lineup's key: its five player ids sorted, however upstream orders player1..5. */
-const lineupOf = (row: LineupPlayers): number[] =>
-  [row.player1Id, row.player2Id, row.player3Id, row.player4Id, row.player5Id].sort((a, b) => a - b);
 
 const MEASURES = [
   { measure: 'Base', columns: BASE_COLUMNS },
-  { measure: 'Advanced', columns: ADVANCED_COLUMNS },
+  { measure: 'Advanced', columns: LINEUP_ADVANCED_COLUMNS },
 ] as const;
 
 const calls: readonly DatasetCall<TeamRow>[] = PER_MODES.flatMap((perMode) =>
@@ -121,7 +91,7 @@ const table: TableSpec = {
     { name: 'per_mode', type: 'text' },
     { name: 'team_abbreviation', type: 'text' },
     ...statColumnSpecs(BASE_COLUMNS),
-    ...statColumnSpecs(ADVANCED_COLUMNS),
+    ...statColumnSpecs(LINEUP_ADVANCED_COLUMNS),
     { name: 'stats_json', type: 'jsonb' },
   ],
   key: ['season_label', 'season_type', 'team_id', 'player_ids', 'per_mode'],
@@ -137,7 +107,7 @@ function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, 
   const idle = new Set<string>();
   for (const row of (parts.get('Base Totals') ?? []) as readonly LineupRow[]) {
     const minutes = row.stats.MIN;
-    if (typeof minutes !== 'number' || minutes <= 0) idle.add(lineupOf(row).join(','));
+    if (typeof minutes !== 'number' || minutes <= 0) idle.add(lineupIds(row).join(','));
   }
   const rows: unknown[][] = [];
   for (const perMode of PER_MODES) {
@@ -148,7 +118,7 @@ function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, 
       ['Advanced', 'advanced'],
     ] as const) {
       for (const row of (parts.get(`${measure} ${perMode}`) ?? []) as readonly LineupRow[]) {
-        const ids = lineupOf(row);
+        const ids = lineupIds(row);
         const key = ids.join(',');
         const entry: Entry = lineups.get(key) ?? { ids };
         entry[slot] = row;
@@ -169,7 +139,7 @@ function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, 
         perMode,
         textOrNull(base?.teamAbbreviation ?? advanced?.teamAbbreviation),
         ...statValues(base?.stats ?? {}, BASE_COLUMNS, context.flag),
-        ...statValues(advanced?.stats ?? {}, ADVANCED_COLUMNS, context.flag),
+        ...statValues(advanced?.stats ?? {}, LINEUP_ADVANCED_COLUMNS, context.flag),
         { Base: base?.stats ?? null, Advanced: advanced?.stats ?? null },
       ]);
     }
