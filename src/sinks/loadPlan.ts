@@ -131,7 +131,12 @@ function buildLoadPlan(spec: TableSpec): LoadPlan {
     const game = quote(spec.gameColumn);
     const gameType = SQL_TYPE[spec.columns.find((column) => column.name === spec.gameColumn)?.type ?? 'text'];
     const absent = `NOT EXISTS (SELECT 1 FROM ${staging} AS s WHERE ${keyMatch('s', 't')})`;
-    const scope = replaceScope(spec, 't')
+    const staged = spec.replaceWithinStaged ?? [];
+    const stagedScope =
+      staged.length > 0
+        ? [`(${list(staged, 't.')}) IN (SELECT DISTINCT ${list(staged, 's.')} FROM ${staging} AS s)`]
+        : [];
+    const scope = [...replaceScope(spec, 't'), ...stagedScope]
       .map((condition) => ` AND ${condition}`)
       .join('');
     replaceGames = `DELETE FROM ${target} AS t WHERE t.${game} = ANY($1::${gameType}[])${scope} AND ${absent}`;

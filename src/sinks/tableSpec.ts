@@ -41,8 +41,9 @@ export interface TableSpec {
   /** Natural key, e.g. `['game_id', 'event_number']`; the target has a unique index on it. */
   readonly key: readonly string[];
   /**
-   * When set, a merge replaces the set of rows of each game in the batch: target rows of those games
-   * that are absent from the batch are deleted.
+   * When set, a merge replaces the set of rows of each game in the batch (of each team, for a
+   * season-wide table keyed by `team_id`): target rows of those games that are absent from the batch
+   * are deleted.
    */
   readonly gameColumn?: string;
   /**
@@ -52,6 +53,12 @@ export interface TableSpec {
    * columns, so a row of one scope can never merge over a row of another.
    */
   readonly replaceWithin?: Readonly<Record<string, string>>;
+  /**
+   * Columns whose values in the batch also scope the replacement, for values known only at run
+   * time: with `['season_label', 'season_type']` a batch replaces its teams' rows of the seasons it
+   * holds, never another season's. Needs `gameColumn`.
+   */
+  readonly replaceWithinStaged?: readonly string[];
   /** Player and team ids that get placeholder rows when the reference tables do not know them. */
   readonly references?: readonly ReferenceSpec[];
   /** Default true: a NULL in a batch never overwrites a known value (a field absent from one response). */
@@ -91,6 +98,12 @@ export function checkTableSpec(spec: TableSpec): TableSpec {
   }
   if (spec.gameColumn !== undefined && !names.has(spec.gameColumn)) {
     fail(`game column ${spec.gameColumn} is not a declared column`);
+  }
+  for (const name of spec.replaceWithinStaged ?? []) {
+    if (spec.gameColumn === undefined)
+      fail('replaceWithinStaged scopes the per-game replacement: declare gameColumn');
+    if (!names.has(name)) fail(`replaceWithinStaged column ${name} is not a declared column`);
+    if (!spec.key.includes(name)) fail(`replaceWithinStaged column ${name} is not a key column`);
   }
   for (const [name, value] of Object.entries(spec.replaceWithin ?? {})) {
     if (spec.gameColumn === undefined)

@@ -416,9 +416,11 @@ export async function tableCheckFacts(
   spec: TableSpec,
   check: TableCheck,
   scope: SeasonScope,
+  /** What the table's rows belong to: games of the season, or teams of a season-wide dataset. */
+  per: 'game' | 'team' = 'game',
 ): Promise<TableCheckFacts> {
-  checkTableCheck(spec, check);
-  const { inScope, idColumn, order } = rowScope(spec);
+  checkTableCheck(spec, check, per);
+  const { inScope, idColumn, order } = rowScope(spec, per);
   switch (check.kind) {
     case 'rowsPerGame': {
       const { rows } = await client.query(
@@ -507,9 +509,12 @@ function coveredGames(spec: TableSpec): string {
  * The rows of the scope ($1 season, $2 season type) a check reads: through the game column for
  * per-game tables, through season_label and season_type for season-wide ones (keyed by team_id).
  */
-function rowScope(spec: TableSpec): { inScope: string; idColumn: string; order: string } {
+function rowScope(
+  spec: TableSpec,
+  per: 'game' | 'team',
+): { inScope: string; idColumn: string; order: string } {
   const table = quoteTable(spec.table);
-  if (spec.gameColumn !== undefined) {
+  if (per === 'game' && spec.gameColumn !== undefined) {
     const gameColumn = quote(spec.gameColumn);
     return {
       inScope: `FROM ${table} t JOIN (${SCOPE_GAMES}) s ON ${[`s.game_id = t.${gameColumn}`, ...replaceScope(spec, 't')].join(' AND ')}`,
@@ -526,16 +531,16 @@ function rowScope(spec: TableSpec): { inScope: string; idColumn: string; order: 
 }
 
 /** Throws a TableSpecError when a check names a column the declaration does not have. */
-export function checkTableCheck(spec: TableSpec, check: TableCheck): void {
+export function checkTableCheck(spec: TableSpec, check: TableCheck, per: 'game' | 'team' = 'game'): void {
   checkTableSpec(spec);
   const declared = new Set(spec.columns.map((column) => column.name));
-  if (spec.gameColumn === undefined && !SEASON_COLUMNS.every((column) => declared.has(column))) {
-    throw new TableSpecError(
-      spec.table,
-      `verify checks need a game column, or the season-wide columns ${SEASON_COLUMNS.join(', ')}`,
-    );
+  if (per === 'team' && !SEASON_COLUMNS.every((column) => declared.has(column))) {
+    throw new TableSpecError(spec.table, `a season-wide table has the columns ${SEASON_COLUMNS.join(', ')}`);
   }
-  if (check.kind === 'rowsPerGame') gameColumnOf(spec);
+  if (per === 'game' || check.kind === 'rowsPerGame') gameColumnOf(spec);
+  if (per === 'team' && check.kind === 'rowsPerGame') {
+    throw new TableSpecError(spec.table, `check ${check.name}: rows per game mean nothing season-wide`);
+  }
   const columns = check.kind === 'notNull' ? check.columns : 'column' in check ? [check.column] : [];
   if (check.kind === 'notNull' && columns.length === 0) {
     throw new TableSpecError(spec.table, `check ${check.name} names no column`);

@@ -95,6 +95,9 @@ const table: TableSpec = {
     { name: 'stats_json', type: 'jsonb' },
   ],
   key: ['season_label', 'season_type', 'team_id', 'player_ids', 'per_mode'],
+  // A batch replaces its teams' lineups of the season it holds: a lineup gone upstream goes here too.
+  gameColumn: 'team_id',
+  replaceWithinStaged: ['season_label', 'season_type'],
   references: [{ column: 'team_id', table: 'nba.teams', placeholder: { team_name: 'Unknown Team' } }],
 };
 

@@ -113,7 +113,11 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
       results.push(judgeCapHits(name, await capHitFacts(client, name)));
       for (const check of dataset.checks ?? []) {
         results.push(
-          judgeTableCheck(name, check, await tableCheckFacts(client, name, dataset.table, check, scope)),
+          judgeTableCheck(
+            name,
+            check,
+            await tableCheckFacts(client, name, dataset.table, check, scope, dataset.unit ?? 'game'),
+          ),
         );
       }
     }

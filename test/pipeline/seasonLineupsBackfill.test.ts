@@ -191,3 +191,59 @@ test('a payload holding a team that was not requested fails its whole batch, nev
   );
   t.deepEqual(quarantined.rows, [{ reason: 'unrequested_team' }]);
 });
+
+test('a refetch replaces a team’s lineups of the season: a lineup gone upstream goes, other seasons stay', async (t) => {
+  const team = teams[1] as number;
+  const rowsOf = (measure: 'Base' | 'Advanced') =>
+    teamSeasonLineupRows(season, replica.seed, team, { measure, perMode: 'Totals' });
+  const database = await createTestDatabase();
+  databases.push(database);
+  const first = await runTestBackfill({
+    pool: database.pool,
+    replica,
+    options: { datasets: [seasonLineups] },
+  });
+  t.is(first.exitCode, 0);
+  // A row of another season of the same team, which no 2025-26 load may touch.
+  await database.pool.query(
+    `INSERT INTO nba.lineup_stats_season (season_label, season_type, season_year, team_id, player_ids, per_mode, stats_json)
+     SELECT '2024-25', season_type, 2024, team_id, player_ids, per_mode, stats_json FROM nba.lineup_stats_season
+      WHERE team_id = $1 AND per_mode = 'Totals' LIMIT 1`,
+    [team],
+  );
+  const count = async (label: string) =>
+    (
+      await database.pool.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM nba.lineup_stats_season WHERE team_id = $1 AND season_label = $2',
+        [team, label],
+      )
+    ).rows[0]?.n;
+  const before = await count('2025-26');
+  // Upstream drops the team's first lineup: served for every PerMode without it.
+  const withMinutes = (measure: 'Base' | 'Advanced') => rowsOf(measure).filter((_, index) => index > 0);
+  const own = await mkdtemp(join(tmpdir(), 'nba-season-lineups-refetch-'));
+  for (const measure of ['Base', 'Advanced'] as const) {
+    await mkdir(join(own, `querytool-season-lineups-${measure}`), { recursive: true });
+    await writeFile(
+      join(own, `querytool-season-lineups-${measure}`, `${team}.json`),
+      JSON.stringify(withMinutes(measure)),
+    );
+  }
+  const withFixtures = await startTestReplica({ fixturesDir: own });
+  t.teardown(async () => {
+    await withFixtures.close();
+    await rm(own, { recursive: true, force: true });
+  });
+
+  const refetch = await runTestBackfill({
+    pool: database.pool,
+    replica: withFixtures,
+    options: { datasets: [seasonLineups], fullRefresh: true },
+  });
+
+  t.is(refetch.exitCode, 0);
+  const served = withMinutes('Base').filter((row) => (row.stats as { MIN: number }).MIN > 0).length;
+  t.is(await count('2025-26'), served * 4);
+  t.true(served * 4 < (before ?? 0));
+  t.is(await count('2024-25'), 1);
+});
