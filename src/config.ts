@@ -56,7 +56,8 @@ export const backfillFlagsSchema = z
       .default('planner'),
     'batch-size': positiveInt(300).optional(),
     concurrency: positiveInt(16).default(2),
-    'max-rows': positiveInt(10_000).default(10_000),
+    // Below 100 rows even one game's answer is truncated (a game has ≈22 to ≈600 rows per measure).
+    'max-rows': positiveInt(10_000).min(100, 'must be at least 100').default(10_000),
     rate: z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(10),
     burst: positiveInt(1000).default(5),
     'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),

@@ -24,14 +24,16 @@ export class ExitError extends Error {
 }
 
 /**
- * The exit code for games that failed, by reason: a rejected API key is configuration, an
- * unreachable host is unavailability, throttling and persistent 5xx are temporary (safe to rerun),
+ * The exit code for games that failed, by reason: a rejected API key or a missing endpoint (a wrong
+ * base URL) is configuration, an unreachable or unresolvable host is unavailability, throttling and persistent 5xx are temporary (safe to rerun),
  * anything else (schema, truncation that cannot be split, 400) is a data error.
  */
 export function exitCodeForFailures(reasons: readonly string[]): ExitCode {
   if (reasons.length === 0) return EXIT.ok;
-  if (reasons.some((reason) => /http_40[13]/.test(reason))) return EXIT.configuration;
-  if (reasons.every((reason) => /connection_refused|connect_timeout/.test(reason))) return EXIT.unavailable;
+  // 401/403: the key is rejected; 404: no such endpoint, so the base URL is wrong.
+  if (reasons.some((reason) => /http_40[134]/.test(reason))) return EXIT.configuration;
+  if (reasons.every((reason) => /connection_refused|connect_timeout|host_not_found/.test(reason)))
+    return EXIT.unavailable;
   const temporary =
     /throttled|http_429|persistent_|http_5\d\d|timeout|connection_|body_incomplete|split_budget/;
   if (reasons.every((reason) => temporary.test(reason))) return EXIT.temporaryFailure;

@@ -43,7 +43,7 @@ Environment:
                         in NBA_INGEST_DATA_DIR (default ./.nba-ingest/postgres)
   NBA_API_KEY           sent as X-NBA-Api-Key (required for backfill)
   NBA_API_BASE_URL      default https://api.nba.com/v0
-  LOG_LEVEL             trace|debug|info|warn|error|silent (default info; warn under a progress bar)
+  LOG_LEVEL             trace|debug|info|warn|error|fatal|silent (default info; warn under a progress bar)
 
 Exit codes: 0 ok, 64 usage, 65 data error, 69 upstream unavailable, 70 internal error,
             75 temporary failure (safe to rerun), 78 configuration, 130 interrupted.`;

@@ -8,6 +8,11 @@ export function formatSummary(summary: BackfillSummary): string {
     `${summary.dryRun ? 'dry run' : `run ${summary.runId}`} · ${summary.season} ${summary.seasonType} · ${summary.outcome} (exit ${summary.exitCode})`,
     `final games selected: ${number.format(summary.finalGames)}${summary.notFinalGames ? ` (${summary.notFinalGames} more not final yet)` : ''}`,
   ];
+  if (summary.finalGames === 0) {
+    lines.push(
+      `nothing to load: no final game of ${summary.season} ${summary.seasonType} matches the selection (check --season, --season-type, --since, --until)`,
+    );
+  }
   for (const d of summary.datasets) {
     const measures = Object.entries(d.callsByMeasure)
       .map(([measure, count]) => `${measure} ${count}`)
@@ -17,15 +22,15 @@ export function formatSummary(summary: BackfillSummary): string {
       `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
       `  calls ${d.calls}${measures ? ` (${measures})` : ''}, floor ${d.floorCalls.rows} by rows (${d.floorCalls.requests} within request limits), splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );
-    if (d.droppedUnrequested || d.outOfRange || d.quarantined) {
+    if (d.droppedUnrequested || d.outOfRange || d.duplicates || d.quarantined) {
       lines.push(
-        `  rows of unrequested games dropped ${d.droppedUnrequested}, values out of range stored as NULL ${d.outOfRange}, quarantine entries ${d.quarantined}`,
+        `  rows of unrequested games dropped ${number.format(d.droppedUnrequested)}, repeated rows kept once ${number.format(d.duplicates)}, values out of range stored as NULL ${number.format(d.outOfRange)}, quarantine entries ${number.format(d.quarantined)}`,
       );
     }
     for (const [reason, rows] of Object.entries(d.dropped))
-      lines.push(`  not stored by rule: ${rows} row(s), ${reason}`);
-    for (const [reason, games] of Object.entries(d.failures))
-      lines.push(`  failed: ${games} game(s), ${reason}`);
+      lines.push(`  not stored by rule: ${number.format(rows)} row(s), ${reason}`);
+    for (const [reason, count] of Object.entries(d.failures))
+      lines.push(`  failed: ${number.format(count)} ${d.unit === 'team' ? 'team' : 'game'}(s), ${reason}`);
   }
   const stages = Object.entries(summary.stageMs)
     .map(([stage, ms]) => `${stage} ${number.format(ms)} ms`)

@@ -14,13 +14,16 @@ Checks what the database holds against what the pipeline recorded, per dataset: 
 of the season covered (complete or empty), coverage row counts equal to the rows in the table, no
 committed response at the truncation threshold (rowsReturned >= 99% of MaxRowsReturned), how often
 the last run hit the cap (informational), and the dataset's own sanity checks (for shot_chart:
-50-400 shots per game, season FG% 40-55%, period 1-10, x/y present, a known shot_type).
-Read-only. Exit 0 when every check passes, 65 when one fails.
+50-400 shots per game, season FG% 40-55%, period 1-10, x/y present, a known shot_type). Season-wide
+datasets (season_lineups) are checked per team of the season, as of its current final games; and
+across datasets, every player tracked in a game has an advanced box-score row.
+Read-only. Exit 0 when every check passes, 65 when one fails, 78 when the schema is missing or the
+database refuses the user, 69 when the database does not answer.
 
 Options:
   --season YYYY-YY          season label (default 2025-26)
   --season-type TYPE        "Regular Season" (default), Playoffs, PlayIn, "Pre Season", "All Star"
-  --datasets LIST           comma list of datasets (default: all, ${[...DATASETS.keys()].join(', ')})
+  --datasets LIST           comma list of datasets (default: all of ${[...DATASETS.keys()].join(', ')})
   --json                    print the report as JSON on stdout
   -h, --help                show this help`;
 

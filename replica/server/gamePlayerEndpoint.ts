@@ -1,5 +1,6 @@
 // `/api/querytool/game/player`: one row per player who played in each requested game, for one
-// MeasureType (Tracking so far), on the shared Query Tool machinery (parameters, fixtures, caps).
+// MeasureType (Tracking, Base, Advanced, Defensive, Violations), on the shared Query Tool machinery
+// (parameters, fixtures, caps).
 
 import { GAME_PLAYER_GENERATORS } from '../generators/measureTypes.ts';
 import { GAME_PLAYER_PATH } from './endpointKeys.ts';

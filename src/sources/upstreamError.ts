@@ -56,6 +56,9 @@ const TRANSPORT_REASONS: Readonly<Record<string, string>> = {
   UND_ERR_SOCKET: 'connection_reset',
   ECONNRESET: 'connection_reset',
   ECONNREFUSED: 'connection_refused',
+  // The host's name does not resolve: a wrong NBA_API_BASE_URL or no network.
+  ENOTFOUND: 'host_not_found',
+  EAI_AGAIN: 'host_not_found',
   EPIPE: 'connection_reset',
   UND_ERR_CLOSED: 'connection_closed',
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'body_incomplete',

@@ -91,7 +91,10 @@ const teamChecks: readonly TableCheck[] = [
   { kind: 'range', name: 'minutes', column: 'minutes', min: 240, max: 390 },
   { kind: 'range', name: 'pace', column: 'pace', min: 70, max: 140 },
   { kind: 'range', name: 'poss', column: 'poss', min: 60, max: 170 },
-  ...fractionChecks(['ast_pct', 'oreb_pct', 'dreb_pct', 'reb_pct', 'tm_tov_pct', 'efg_pct', 'ts_pct', 'pie']),
+  ...fractionChecks(['ast_pct', 'oreb_pct', 'dreb_pct', 'reb_pct', 'tm_tov_pct']),
+  { kind: 'range', name: 'efg_pct', column: 'efg_pct', min: 0, max: 1.5 },
+  { kind: 'range', name: 'ts_pct', column: 'ts_pct', min: 0, max: 1.5 },
+  { kind: 'range', name: 'pie', column: 'pie', min: -1, max: 1 },
 ];
 
 export const advancedBox = gameMeasureDataset({

@@ -81,6 +81,8 @@ export interface DatasetSummary {
   readonly droppedUnrequested: number;
   /** Stat values outside their unit's range, stored as NULL and quarantined. */
   readonly outOfRange: number;
+  /** Rows a response repeated (same natural key), kept once. */
+  readonly duplicates: number;
   /** Sound rows not stored by rule, by reason. */
   readonly dropped: Record<string, number>;
   readonly quarantined: number;
@@ -104,7 +106,10 @@ export interface BackfillSummary {
   readonly rows: number;
   readonly seconds: number;
   readonly rowsPerSecond: number;
-  /** The process's peak resident set size so far, in MB (one backfill per process: the run's peak). */
+  /**
+   * The process's peak resident set size so far, in MB: the run's own peak when it is the process's
+   * only run (the CLI); in a process that ran more (the demo, tests), the highest of them all.
+   */
   readonly peakRssMb: number;
   readonly stageMs: Record<string, number>;
 }
@@ -134,6 +139,12 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       throw new ExitError(
         EXIT.usage,
         `game ids not in the ${options.season} schedule: ${selection.unknown.join(', ')}`,
+      );
+    }
+    if (selection.final.length === 0) {
+      logger.warn(
+        { season: options.season, seasonType: options.seasonType },
+        'no final game matches the selection: check --season, --season-type, --since and --until',
       );
     }
     if (selection.notFinal.length > 0) {
@@ -311,7 +322,11 @@ async function fetchReference<S extends z.ZodType>(
   );
   if (!step.ok) {
     const reason = reasonOf(step.error);
-    throw new ExitError(exitCodeForFailures([reason]), `${path} failed: ${reason}`);
+    const hint = REFERENCE_HINTS.find(([pattern]) => pattern.test(reason))?.[1];
+    throw new ExitError(
+      exitCodeForFailures([reason]),
+      `${path} failed: ${reason}${hint ? ` (${hint})` : ''}`,
+    );
   }
   const parsed = schema.safeParse(step.value);
   if (!parsed.success) {
@@ -375,6 +390,7 @@ function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry, limits: 
     throttledWaits: telemetry.throttledWaits,
     droppedUnrequested: telemetry.droppedUnrequested,
     outOfRange: telemetry.outOfRange,
+    duplicates: telemetry.duplicates,
     dropped: { ...telemetry.dropped },
     quarantined: telemetry.quarantined,
     failures: { ...telemetry.failures },
@@ -418,6 +434,14 @@ interface DatasetPlan {
   /** Candidates already covered. */
   readonly skipped: number;
 }
+
+/** What the first calls of a run failing usually means, said next to the reason. */
+const REFERENCE_HINTS: readonly (readonly [RegExp, string])[] = [
+  [/http_40[13]/, 'the API rejected the key: check NBA_API_KEY'],
+  [/http_404/, 'no such endpoint: check NBA_API_BASE_URL, e.g. https://api.nba.com/v0'],
+  [/host_not_found/, "NBA_API_BASE_URL's host does not resolve"],
+  [/connection_refused|connect_timeout/, 'nothing answers at NBA_API_BASE_URL'],
+];
 
 /**
  * What a dataset loads in this run: the selected final games it does not cover yet, or — for a

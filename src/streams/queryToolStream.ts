@@ -276,7 +276,8 @@ function failBatch(
   telemetry.failedBatches += 1;
   telemetry.gamesFailed += batch.length;
   countFailures(telemetry, reason, batch.length);
-  context.logger.error({ dataset: dataset.name, ids: batch.length, reason }, 'batch failed');
+  // The logger is the dataset's own child: it names the dataset already.
+  context.logger.error({ ids: batch.length, reason }, 'batch failed');
   for (const key of batch) records.failed(key, reason);
   const unit = dataset.unit === 'team' ? 'teams' : 'games';
   const quarantine: QuarantineRow = {
@@ -438,7 +439,7 @@ export function parseBatch(
       payload: problem.samples,
     });
     context.logger.warn(
-      { dataset: dataset.name, id: problem.gameId, reason: problem.reason, rows: problem.count },
+      { id: problem.gameId, reason: problem.reason, rows: problem.count },
       'rows quarantined',
     );
   }

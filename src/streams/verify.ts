@@ -204,8 +204,12 @@ export function judgeCrossCheck(check: CrossCheck, facts: CrossCheckFacts): Chec
   return {
     name: `${check.from.dataset}.${check.name}`,
     dataset: check.from.dataset,
-    status: facts.missing === 0 ? 'pass' : 'fail',
-    value: `${facts.missing} of ${facts.rows} rows without a match`,
+    // With no game covered by both datasets there is nothing to compare: shown, never a pass.
+    status: facts.rows === 0 ? 'info' : facts.missing === 0 ? 'pass' : 'fail',
+    value:
+      facts.rows === 0
+        ? `no game covered by both ${check.from.dataset} and ${check.to.dataset}`
+        : `${facts.missing} of ${facts.rows} rows without a match`,
     expected: `every ${check.from.spec.table} row has a ${check.to.spec.table} row with the same ${check.columns.join(', ')}`,
     details: games(facts.sample),
   };

@@ -38,6 +38,10 @@ test('an unknown flag, a bad season and a reversed date range are usage errors',
   const rows = cli(['backfill', '--max-rows', '20000']);
   t.is(rows.status, 64);
   t.regex(rows.stderr, /--max-rows: must be at most 10000/);
+  // Below 100 every game's answer is truncated: refused up front, not an internal error later.
+  const few = cli(['backfill', '--max-rows', '1']);
+  t.is(few.status, 64);
+  t.regex(few.stderr, /--max-rows: must be at least 100/);
   const dataset = cli(['backfill', '--datasets', 'shot_chart,lineups']);
   t.is(dataset.status, 64);
   t.regex(dataset.stderr, /unknown dataset lineups/);

@@ -343,7 +343,7 @@ test('verify --help prints its options and exits 0', (t) => {
   t.regex(result.stdout, /^Usage: nba-ingest verify \[options\]\n/);
   t.true(
     result.stdout.includes(
-      `  --datasets LIST           comma list of datasets (default: all, ${[...DATASETS.keys()].join(', ')})\n`,
+      `  --datasets LIST           comma list of datasets (default: all of ${[...DATASETS.keys()].join(', ')})\n`,
     ),
   );
 });
