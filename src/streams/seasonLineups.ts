@@ -124,6 +124,8 @@ function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, 
         const ids = lineupIds(row);
         const key = ids.join(',');
         const entry: Entry = lineups.get(key) ?? { ids };
+        // A lineup listed twice in one answer is kept once (the last), as game lineups do.
+        if (entry[slot]) context.drop('duplicate_lineup');
         entry[slot] = row;
         lineups.set(key, entry);
       }
