@@ -141,7 +141,7 @@ test('the source answers how many 10-digit ids fit 3,400 bytes of request target
     policy: {
       http,
       bucket: new TokenBucket({ ratePerSecond: 1, burst: 1 }),
-      retry: { maxAttempts: 1, maxThrottledAttempts: 1 },
+      retry: { maxAttempts: 1, maxCostlyAttempts: 1, maxThrottledAttempts: 1 },
       logger: pino({ level: 'silent' }),
     },
     scope: { LeagueId: '00', SeasonYear: '2025-26', SeasonType: 'Regular Season' },

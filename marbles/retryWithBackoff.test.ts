@@ -204,6 +204,32 @@ test('attempt counters belong to one subscription: subscribing again starts afre
   });
 });
 
+test('maxAttemptsOf gives up sooner on the failures it names, and only on those', (t) => {
+  const serverError = Object.assign(new Error('500 Internal Server Error'), { kind: 'transient' as const });
+  const sooner = (error: unknown) => (error === gatewayTimeout ? 2 : undefined);
+  marbles(t).run(({ cold, expectObservable, expectSubscriptions }) => {
+    // A 504: one retry after 375 ms, then RetriesExhaustedError at the second failure.
+    const timedOut = cold('-#', undefined, gatewayTimeout);
+    const retried = timedOut.pipe(
+      retryWithBackoff({ maxAttempts: 4, maxAttemptsOf: sooner, random: () => 0.5 }),
+    );
+    expectObservable(retried).toBe(
+      '377ms #',
+      undefined,
+      new RetriesExhaustedError('transient', 2, gatewayTimeout),
+    );
+    expectSubscriptions(timedOut.subscriptions).toBe(['^!', '376ms ^!']);
+    // A 500 keeps the four attempts of maxAttempts.
+    const failing = cold('-#', undefined, serverError);
+    const kept = failing.pipe(retryWithBackoff({ maxAttempts: 4, maxAttemptsOf: sooner, random: () => 0.5 }));
+    expectObservable(kept).toBe(
+      '2629ms #',
+      undefined,
+      new RetriesExhaustedError('transient', 4, serverError),
+    );
+  });
+});
+
 test('passes a RetriesExhaustedError from further up through untouched', (t) => {
   marbles(t).run(({ cold, expectObservable, expectSubscriptions }) => {
     const inner = new RetriesExhaustedError('transient', 4, gatewayTimeout);

@@ -275,6 +275,7 @@ export async function runBackfill(setup: BackfillSetup, db: Database): Promise<B
 /** The SPEC §4 retry rules: 4 attempts for transient errors, Retry-After or 10–15 s on 429. */
 export const RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
+  maxCostlyAttempts: 2,
   maxThrottledAttempts: 8,
   baseDelayMs: 500,
   maxDelayMs: 8_000,

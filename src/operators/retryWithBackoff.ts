@@ -26,6 +26,11 @@ export interface RetryInfo {
 export interface RetryWithBackoffConfig {
   /** Attempts that may end in a transient failure before giving up. Default 4. */
   readonly maxAttempts?: number;
+  /**
+   * A smaller limit for a particular transient failure, or undefined for `maxAttempts`: e.g. a 504
+   * on a request the caller can split, where halving is the cure and retrying the same is not.
+   */
+  readonly maxAttemptsOf?: (error: unknown) => number | undefined;
   /** Attempts that may be throttled before giving up. Default 8. */
   readonly maxThrottledAttempts?: number;
   /** Backoff step of the first transient retry, doubled on each following one. Default 500. */
@@ -48,6 +53,7 @@ export interface RetryWithBackoffConfig {
 
 interface RetryPolicy {
   readonly maxAttempts: number;
+  readonly maxAttemptsOf: ((error: unknown) => number | undefined) | undefined;
   readonly maxThrottledAttempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
@@ -66,8 +72,9 @@ interface RetryPolicy {
  *   time in `throttleDelayMs` when it has none, pauses `bucket` for as long, and resubscribes.
  *   The `maxThrottledAttempts`-th throttled failure errors with `RetriesExhaustedError` (kind `throttled`).
  * - `transient`: the n-th transient failure waits `c/2 + random()·c/2` ms ("equal jitter"), where
- *   `c = min(maxDelayMs, baseDelayMs·2^(n-1))`, and resubscribes; the `maxAttempts`-th errors with
- *   `RetriesExhaustedError` (kind `transient`, `cause` the last failure).
+ *   `c = min(maxDelayMs, baseDelayMs·2^(n-1))`, and resubscribes; the `maxAttempts`-th (or, for an
+ *   error `maxAttemptsOf` gives a smaller limit, that one) errors with `RetriesExhaustedError`
+ *   (kind `transient`, `cause` the last failure).
  * - `size`, `permanent`, and a `RetriesExhaustedError` from further up: rethrown at once, untouched.
  *
  * The two budgets are separate, and throttling does not grow the transient backoff. Counters
@@ -116,7 +123,8 @@ export function retryWithBackoff<T>(config: RetryWithBackoffConfig = {}): MonoTy
               policy.bucket?.pause(delayMs);
             } else {
               transientFailures += 1;
-              if (transientFailures >= policy.maxAttempts) {
+              const limit = Math.min(policy.maxAttempts, policy.maxAttemptsOf?.(error) ?? Infinity);
+              if (transientFailures >= limit) {
                 return throwError(() => new RetriesExhaustedError(kind, attempts, error));
               }
               delayMs = backoffDelay(policy, transientFailures);
@@ -146,6 +154,7 @@ function backoffDelay(policy: RetryPolicy, transientFailures: number): number {
 function normalise(config: RetryWithBackoffConfig): RetryPolicy {
   const policy: RetryPolicy = {
     maxAttempts: config.maxAttempts ?? 4,
+    maxAttemptsOf: config.maxAttemptsOf,
     maxThrottledAttempts: config.maxThrottledAttempts ?? 8,
     baseDelayMs: config.baseDelayMs ?? 500,
     maxDelayMs: config.maxDelayMs ?? 8000,

@@ -8,7 +8,7 @@ import { rateLimit } from '../operators/rateLimit.ts';
 import { type RetryWithBackoffConfig, retryWithBackoff } from '../operators/retryWithBackoff.ts';
 import type { TokenBucket } from '../operators/tokenBucket.ts';
 import type { HttpClient, HttpResponse, QueryParams } from './httpClient.ts';
-import { UpstreamError } from './upstreamError.ts';
+import { isCostly, UpstreamError } from './upstreamError.ts';
 
 /** Everything known about one upstream attempt; the stream turns it into a ledger row. */
 export interface CallRecord {
@@ -36,6 +36,11 @@ export type CallAction = 'accepted' | 'split' | 'retry' | 'wait_retry' | 'failed
 /** Retry limits are shared with the ledger so that a record's action says what really happens next. */
 export type RetryPolicy = RetryWithBackoffConfig & {
   readonly maxAttempts: number;
+  /**
+   * Attempts for a 504 or timeout on a request of several ids: one retry rides out a hiccup, and
+   * if it persists the batch is split, which is what an expensive query needs.
+   */
+  readonly maxCostlyAttempts: number;
   readonly maxThrottledAttempts: number;
 };
 
@@ -116,7 +121,7 @@ export function upstreamCall<T>(
         rowsReturned: null,
         truncated: false,
         errorKind: failure.kind,
-        action: actionAfter(failure.kind, attempt - throttled, throttled, splittable, retry),
+        action: actionAfter(failure, attempt - throttled, throttled, splittable, retry),
         reason: failure.reason,
         durationMs: performance.now() - started,
       });
@@ -160,25 +165,31 @@ export function upstreamCall<T>(
 
   return send$.pipe(
     rateLimit(bucket),
-    retryWithBackoff({ ...retry, bucket }),
+    retryWithBackoff({
+      ...retry,
+      bucket,
+      maxAttemptsOf: (error) => (splittable && isCostly(error) ? retry.maxCostlyAttempts : undefined),
+    }),
     catchError((error: unknown) => of<CallStep<T>>({ ok: false, error })),
   );
 }
 
 /** What follows a failed attempt, by the same limits retryWithBackoff applies. */
 function actionAfter(
-  kind: ErrorKind,
+  failure: UpstreamError,
   otherAttempts: number,
   throttledAttempts: number,
   splittable: boolean,
   retry: RetryPolicy,
 ): CallAction {
   const splitOrFail: CallAction = splittable ? 'split' : 'failed';
-  switch (kind) {
+  switch (failure.kind) {
     case 'throttled':
       return throttledAttempts < retry.maxThrottledAttempts ? 'wait_retry' : 'failed';
-    case 'transient':
-      return otherAttempts < retry.maxAttempts ? 'retry' : splitOrFail;
+    case 'transient': {
+      const limit = splittable && isCostly(failure) ? retry.maxCostlyAttempts : retry.maxAttempts;
+      return otherAttempts < Math.min(limit, retry.maxAttempts) ? 'retry' : splitOrFail;
+    }
     case 'size':
       return splitOrFail;
     case 'permanent':

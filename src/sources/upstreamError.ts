@@ -49,6 +49,13 @@ export function parseRetryAfter(header: string | string[] | undefined, nowMs: nu
   return Math.max(0, at - nowMs);
 }
 
+/** Failures that say a query was too expensive for the host, not that the host had a hiccup. */
+export const COST_REASONS: ReadonlySet<string> = new Set(['http_504', 'headers_timeout', 'body_timeout']);
+
+/** Whether `error` is one of COST_REASONS. */
+export const isCostly = (error: unknown): boolean =>
+  error instanceof UpstreamError && COST_REASONS.has(error.reason);
+
 const TRANSPORT_REASONS: Readonly<Record<string, string>> = {
   UND_ERR_CONNECT_TIMEOUT: 'connect_timeout',
   UND_ERR_HEADERS_TIMEOUT: 'headers_timeout',

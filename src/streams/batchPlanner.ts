@@ -2,6 +2,7 @@
 // known figures and refined by every response, and sizes each next batch to fill a target share of
 // the truncation threshold, within the URI-length budget and the cost limit learned from 504s.
 import type { CallRecord } from '../sources/upstreamCall.ts';
+import { COST_REASONS } from '../sources/upstreamError.ts';
 
 export type BatchPolicy = 'planner' | 'fixed';
 export const BATCH_POLICIES = ['planner', 'fixed'] as const satisfies readonly BatchPolicy[];
@@ -253,9 +254,6 @@ const COST_PROBE_CEILING = 0.9;
 export function chunkLimit(state: PlannerState, key: string): number {
   return state.get(key)?.costLimit ?? Number.POSITIVE_INFINITY;
 }
-
-/** Failures that say the query was too expensive for the host, not that the host had a hiccup. */
-const COST_REASONS = new Set(['http_504', 'headers_timeout', 'body_timeout']);
 
 /**
  * What a (sub-)batch's upstream attempts teach: every accepted response, every truncated one, and
