@@ -9,6 +9,7 @@ import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
 import {
   FIVE_DIFFERENT_PLAYERS,
+  joinLineups,
   LINEUP_ADVANCED_COLUMNS,
   lineupIds,
   lineupPlayerFields,
@@ -124,54 +125,37 @@ const table: TableSpec = {
   references: [{ column: 'team_id', table: 'nba.teams', placeholder: { team_name: 'Unknown Team' } }],
 };
 
-interface Lineup {
-  readonly teamId: number;
-  readonly playerIds: number[];
-  base?: LineupRow;
-  advanced?: LineupRow;
-}
-
-/**
- * One game's lineups: the Base and Advanced rows of each (team, sorted ids) side by side. A lineup
- * listed twice by one call is stored once (the later row, as the sink keeps it) and counted.
- */
+/** One game's lineups: the Base and Advanced rows of each (team, sorted ids) side by side. */
 function toRows(
   game: GameId,
   parts: ReadonlyMap<string, readonly GameRow[]>,
   context: RowContext,
 ): unknown[][] {
-  const lineups = new Map<string, Lineup>();
-  for (const [call, slot] of [
-    [baseCall, 'base'],
-    [advancedCall, 'advanced'],
-  ] as const) {
-    for (const row of (parts.get(call.measure) ?? []) as readonly LineupRow[]) {
-      const key = `${row.teamId}:${row.playerIds.join(',')}`;
-      const lineup = lineups.get(key) ?? { teamId: row.teamId, playerIds: row.playerIds };
-      if (lineup[slot]) context.drop('duplicate_lineup');
-      lineup[slot] = row;
-      lineups.set(key, lineup);
-    }
-  }
+  const lineups = joinLineups(
+    (parts.get(baseCall.measure) ?? []) as readonly LineupRow[],
+    (parts.get(advancedCall.measure) ?? []) as readonly LineupRow[],
+    (row, playerIds) => `${row.teamId}:${playerIds.join(',')}`,
+    context.drop,
+  );
   const seasonLabel = context.seasonLabel;
   const seasonYear = seasonYearOf(seasonLabel);
   const rows: unknown[][] = [];
-  for (const { teamId, playerIds, base, advanced } of lineups.values()) {
+  for (const { playerIds, base, advanced } of lineups.values()) {
     const minutes = base?.stats.MIN ?? advanced?.stats.MIN;
     if (minutes === undefined || minutes === null || minutes === 0) {
       context.drop('zero_minute_lineup');
       continue;
     }
-    const identity = base ?? advanced;
+    const identity = (base ?? advanced) as LineupRow;
     rows.push([
       game,
-      teamId,
+      identity.teamId,
       playerIds,
       textOrNull(base?.teamAbbreviation ?? advanced?.teamAbbreviation),
-      identity?.gameDate ?? null,
+      identity.gameDate ?? null,
       seasonYear,
-      identity?.seasonYear ?? seasonLabel,
-      identity?.seasonType ?? context.seasonType,
+      identity.seasonYear ?? seasonLabel,
+      identity.seasonType ?? context.seasonType,
       ...statValues({ MIN: minutes }, [MINUTES], context.flag),
       ...statValues(base?.stats ?? {}, BASE_COLUMNS, context.flag),
       ...statValues(advanced?.stats ?? {}, LINEUP_ADVANCED_COLUMNS, context.flag),

@@ -53,3 +53,37 @@ export const LINEUP_ADVANCED_COLUMNS: readonly StatColumn[] = [
   ['POSS', 'poss', 'decimal'],
   ['PIE', 'pie', 'signedFraction'],
 ];
+
+/** A lineup's Base and Advanced rows side by side, under its sorted player ids. */
+export interface JoinedLineup<Row> {
+  readonly playerIds: number[];
+  base?: Row;
+  advanced?: Row;
+}
+
+/**
+ * The Base and Advanced rows of each lineup, joined by `keyOf` (its team and sorted ids). A lineup
+ * listed twice by one call is kept once, the later row, as the sink would keep it, and counted.
+ */
+export function joinLineups<Row extends LineupPlayers>(
+  base: readonly Row[],
+  advanced: readonly Row[],
+  keyOf: (row: Row, playerIds: readonly number[]) => string,
+  drop: (reason: string) => void,
+): Map<string, JoinedLineup<Row>> {
+  const lineups = new Map<string, JoinedLineup<Row>>();
+  for (const [slot, rows] of [
+    ['base', base],
+    ['advanced', advanced],
+  ] as const) {
+    for (const row of rows) {
+      const playerIds = lineupIds(row);
+      const key = keyOf(row, playerIds);
+      const lineup = lineups.get(key) ?? { playerIds };
+      if (lineup[slot]) drop('duplicate_lineup');
+      lineup[slot] = row;
+      lineups.set(key, lineup);
+    }
+  }
+  return lineups;
+}

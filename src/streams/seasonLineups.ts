@@ -7,6 +7,7 @@ import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { DatasetCall, RowContext, TeamDataset, TeamRow } from './dataset.ts';
 import {
   FIVE_DIFFERENT_PLAYERS,
+  joinLineups,
   LINEUP_ADVANCED_COLUMNS,
   lineupIds,
   lineupPlayerFields,
@@ -114,23 +115,13 @@ function toRows(teamId: number, parts: ReadonlyMap<string, readonly TeamRow[]>, 
   }
   const rows: unknown[][] = [];
   for (const perMode of PER_MODES) {
-    type Entry = { ids: number[]; base?: LineupRow; advanced?: LineupRow };
-    const lineups = new Map<string, Entry>();
-    for (const [measure, slot] of [
-      ['Base', 'base'],
-      ['Advanced', 'advanced'],
-    ] as const) {
-      for (const row of (parts.get(`${measure} ${perMode}`) ?? []) as readonly LineupRow[]) {
-        const ids = lineupIds(row);
-        const key = ids.join(',');
-        const entry: Entry = lineups.get(key) ?? { ids };
-        // A lineup listed twice in one answer is kept once (the last), as game lineups do.
-        if (entry[slot]) context.drop('duplicate_lineup');
-        entry[slot] = row;
-        lineups.set(key, entry);
-      }
-    }
-    for (const [key, { ids, base, advanced }] of lineups) {
+    const lineups = joinLineups(
+      (parts.get(`Base ${perMode}`) ?? []) as readonly LineupRow[],
+      (parts.get(`Advanced ${perMode}`) ?? []) as readonly LineupRow[],
+      (_, playerIds) => playerIds.join(','),
+      context.drop,
+    );
+    for (const [key, { playerIds: ids, base, advanced }] of lineups) {
       if (idle.has(key)) {
         context.drop('zero_minute_lineup');
         continue;
