@@ -6,9 +6,8 @@ import { type GameId, gameIdSchema } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
 import { idOrNull, seasonYearOf, statsSchema } from './rowValues.ts';
+import { EVENT_PARAMS, EVENT_PLAYER } from './shotChart.ts';
 
-const EVENT_PLAYER = '/api/querytool/event/player';
-const EVENT_PARAMS = { SumScope: 'Event', PerMode: 'Totals', Grouping: 'None', TeamGrouping: 'Y' } as const;
 const TABLE = 'nba.querytool_events';
 
 const optionalText = z.string().nullish();

@@ -7,8 +7,14 @@ import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { DatasetCall, GameRow, QueryToolDataset, RowContext } from './dataset.ts';
 import { idOrNull, seasonYearOf, textOrNull } from './rowValues.ts';
 
-const EVENT_PLAYER = '/api/querytool/event/player';
-const EVENT_PARAMS = { SumScope: 'Event', PerMode: 'Totals', Grouping: 'None', TeamGrouping: 'Y' } as const;
+/** `/event/player` and the parameters every player event call sends (the event streams too). */
+export const EVENT_PLAYER = '/api/querytool/event/player';
+export const EVENT_PARAMS = {
+  SumScope: 'Event',
+  PerMode: 'Totals',
+  Grouping: 'None',
+  TeamGrouping: 'Y',
+} as const;
 
 /** 0/1 flags; some payloads send booleans. */
 const flag = z
