@@ -7,6 +7,8 @@ import { copyRowEncoder, type RowEncoder } from './copyText.ts';
 import {
   type ColumnType,
   checkTableSpec,
+  quote,
+  quoteTable,
   REFERENCE_KEYS,
   type ReferenceSpec,
   type ReferenceTable,
@@ -63,8 +65,6 @@ export function loadPlanFor(spec: TableSpec): LoadPlan {
   return plan;
 }
 
-const quote = (identifier: string): string => `"${identifier}"`;
-const quoteTable = (table: string): string => table.split('.').map(quote).join('.');
 const list = (names: readonly string[], prefix = ''): string =>
   names.map((n) => prefix + quote(n)).join(', ');
 

@@ -65,6 +65,11 @@ export interface TableSpec {
   readonly keepKnownValues?: boolean;
 }
 
+/** An identifier checked by checkTableSpec, quoted for generated SQL. */
+export const quote = (identifier: string): string => `"${identifier}"`;
+/** `nba.shot_chart` → `"nba"."shot_chart"`. */
+export const quoteTable = (table: string): string => table.split('.').map(quote).join('.');
+
 const TABLE_NAME = /^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$/;
 const COLUMN_NAME = /^[a-z_][a-z0-9_]*$/;
 const MAX_IDENTIFIER = 63;

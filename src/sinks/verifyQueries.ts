@@ -4,7 +4,7 @@
 import type pg from 'pg';
 import { DatabaseError } from './databaseError.ts';
 import { replaceScope } from './loadPlan.ts';
-import { checkTableSpec, type TableSpec, TableSpecError } from './tableSpec.ts';
+import { checkTableSpec, quote, quoteTable, type TableSpec, TableSpecError } from './tableSpec.ts';
 
 /** How many offending games, rows or responses a fact carries by name. */
 export const SAMPLE_SIZE = 10;
@@ -570,9 +570,6 @@ function gameColumnOf(spec: TableSpec): string {
   }
   return quote(spec.gameColumn);
 }
-
-const quote = (identifier: string): string => `"${identifier}"`;
-const quoteTable = (table: string): string => table.split('.').map(quote).join('.');
 
 /** SQLSTATE classes that mean "cannot use the database now" or "this user may not read it". */
 function asDatabaseError(error: unknown): unknown {
