@@ -87,6 +87,10 @@ export function upstreamCall<T>(
 ): Observable<CallStep<T>> {
   const { http, bucket, retry, logger } = policy;
   const splittable = request.gameIds.length > 1;
+  // One answer for both the retries and the ledger's action: a costly failure of a request that
+  // can be split gets fewer attempts, since halving, not resending, is its cure.
+  const maxAttemptsOf = (error: unknown): number | undefined =>
+    splittable && isCostly(error) ? retry.maxCostlyAttempts : undefined;
   let attempt = 0;
   let throttled = 0;
   const send$ = defer(async (): Promise<CallStep<T>> => {
@@ -121,7 +125,10 @@ export function upstreamCall<T>(
         rowsReturned: null,
         truncated: false,
         errorKind: failure.kind,
-        action: actionAfter(failure, attempt - throttled, throttled, splittable, retry),
+        action: actionAfter(failure.kind, attempt - throttled, throttled, splittable, {
+          maxAttempts: Math.min(retry.maxAttempts, maxAttemptsOf(failure) ?? Infinity),
+          maxThrottledAttempts: retry.maxThrottledAttempts,
+        }),
         reason: failure.reason,
         durationMs: performance.now() - started,
       });
@@ -168,7 +175,7 @@ export function upstreamCall<T>(
     retryWithBackoff({
       ...retry,
       bucket,
-      maxAttemptsOf: (error) => (splittable && isCostly(error) ? retry.maxCostlyAttempts : undefined),
+      maxAttemptsOf,
     }),
     catchError((error: unknown) => of<CallStep<T>>({ ok: false, error })),
   );
@@ -176,20 +183,18 @@ export function upstreamCall<T>(
 
 /** What follows a failed attempt, by the same limits retryWithBackoff applies. */
 function actionAfter(
-  failure: UpstreamError,
+  kind: ErrorKind,
   otherAttempts: number,
   throttledAttempts: number,
   splittable: boolean,
-  retry: RetryPolicy,
+  retry: Pick<RetryPolicy, 'maxAttempts' | 'maxThrottledAttempts'>,
 ): CallAction {
   const splitOrFail: CallAction = splittable ? 'split' : 'failed';
-  switch (failure.kind) {
+  switch (kind) {
     case 'throttled':
       return throttledAttempts < retry.maxThrottledAttempts ? 'wait_retry' : 'failed';
-    case 'transient': {
-      const limit = splittable && isCostly(failure) ? retry.maxCostlyAttempts : retry.maxAttempts;
-      return otherAttempts < Math.min(limit, retry.maxAttempts) ? 'retry' : splitOrFail;
-    }
+    case 'transient':
+      return otherAttempts < retry.maxAttempts ? 'retry' : splitOrFail;
     case 'size':
       return splitOrFail;
     case 'permanent':
