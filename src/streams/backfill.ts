@@ -118,17 +118,22 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
   const { pool, logger } = deps;
   const started = performance.now();
   const write = !options.dryRun;
+  // Built before the run is recorded: a setting it refuses never leaves a run marked running.
+  const planner = new BatchPlanner({
+    policy: options.batchPolicy,
+    batchSize: options.batchSize,
+    settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: truncationThreshold(options.maxRowsReturned) },
+  });
   if (write) await markAbandonedRuns(pool);
   const runId = write ? await startRun(pool, { mode: 'backfill', args: runArgs(options) }) : null;
   const telemetries = options.datasets.map((dataset) => emptyDatasetTelemetry(dataset.name));
   let selectionMs = 0;
-  let planner: BatchPlanner | undefined;
   // The planner's final estimates are kept with the run, so planner and fixed runs can be compared.
   const runTelemetry = () => ({
     selectionMs,
     batchPolicy: options.batchPolicy,
     batchSize: options.batchSize ?? null,
-    estimates: planner?.estimates() ?? {},
+    estimates: planner.estimates(),
     datasets: telemetries,
   });
   try {
@@ -168,17 +173,11 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     }
     selectionMs = performance.now() - selectionStarted;
 
-    const runPlanner = new BatchPlanner({
-      policy: options.batchPolicy,
-      batchSize: options.batchSize,
-      settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: truncationThreshold(options.maxRowsReturned) },
-    });
-    planner = runPlanner;
     const source = new QueryToolSource({
       policy: deps.policy,
       scope: { LeagueId: options.leagueId, SeasonYear: options.season, SeasonType: options.seasonType },
       maxRowsReturned: options.maxRowsReturned,
-      chunkLimit: (call) => runPlanner.chunkLimit(call),
+      chunkLimit: (call) => planner.chunkLimit(call),
     });
     const total = plans.reduce((sum, plan) => sum + plan.ids.length, 0);
     let done = 0;
@@ -216,10 +215,10 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     const datasets = plans.map((plan, index) =>
       datasetSummary(plan, telemetries[index] as DatasetTelemetry, {
         maxRows: source.truncationThreshold - 1,
-        maxIds: source.maxGameIds(plan.dataset.calls, runPlanner.uriBudgetBytes),
+        maxIds: source.maxGameIds(plan.dataset.calls, planner.uriBudgetBytes),
         costLimit: (measure) => {
           const call = plan.dataset.calls.find((candidate) => candidate.measure === measure);
-          return call ? runPlanner.chunkLimit(call) : Number.POSITIVE_INFINITY;
+          return call ? planner.chunkLimit(call) : Number.POSITIVE_INFINITY;
         },
       }),
     );
