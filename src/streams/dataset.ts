@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { GameId } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
+import type { QueryParams } from '../sources/httpClient.ts';
 import type { QueryToolCall } from '../sources/queryTool.ts';
 import type { OutOfRange } from './rowValues.ts';
 
@@ -78,3 +79,87 @@ export interface TeamDataset extends DatasetBase {
 }
 
 export type QueryToolDataset = GameDataset | TeamDataset;
+
+/**
+ * One call per game on a legacy endpoint: `/api/stats/boxscore?gameId=…`, or a hustle XML file
+ * whose name carries the game id. Sent under the same rate limiter, retry policy and ledger as the
+ * Query Tool; there is nothing to batch or split.
+ */
+export interface LegacyCall {
+  readonly path: (gameId: GameId) => string;
+  readonly params: (gameId: GameId) => QueryParams;
+  /** Names the call in logs and the ledger (`Traditional`, `pbp`, `hustlestats`…). */
+  readonly measure: string;
+  /** `xml` hands the body to the dataset as text. */
+  readonly format: 'json' | 'xml';
+  /**
+   * Statuses that mean "not published yet" (hustle XML: 403 and 404): the game is recorded as
+   * `unavailable` for the dataset, not covered, and fetched again by a later run.
+   */
+  readonly unavailableStatuses?: readonly number[];
+}
+
+/** What a legacy dataset makes of one game's payload. */
+export type LegacyParse =
+  /** Rows for each of `tables`, in order (an empty list is a table with no rows for the game). */
+  | { readonly ok: true; readonly rows: readonly unknown[][][] }
+  /**
+   * The payload cannot be stored under the requested game: `identity_mismatch` (another game's or
+   * other teams' payload), `schema_mismatch`, `no_rows_for_final_game` (a final game's empty box
+   * score). The game is failed and the payload quarantined with the reason.
+   */
+  | { readonly ok: false; readonly reason: string; readonly detail: string };
+
+/**
+ * A per-game legacy dataset: one call per game, whose payload may fill several tables (the box
+ * score's players and teams), all written in one transaction with the game's coverage. Coverage
+ * counts the rows of the first table; its content hash covers every table.
+ */
+export interface LegacyDataset {
+  readonly source: 'legacy';
+  readonly name: string;
+  readonly call: LegacyCall;
+  /** The first is the dataset's table (coverage row counts, `verify` row counts). */
+  readonly tables: readonly [TableSpec, ...TableSpec[]];
+  /** A final game's payload may genuinely have no rows (covered as `empty`); otherwise it is suspect. */
+  readonly emptyGamesPossible?: boolean;
+  /** Pure but for `context.flag` and `context.drop`. `body` is parsed JSON, or the XML text. */
+  parse(gameId: GameId, body: unknown, context: RowContext): LegacyParse;
+  /**
+   * Statements run in the game's transaction after its rows and coverage are written, with the
+   * batch's game ids as `$1` (text[]): e.g. the advanced box score's placeholders for the
+   * traditional roster.
+   */
+  readonly afterWrite?: readonly string[];
+  /** Sanity assertions run by `nba-ingest verify` on the first table. */
+  readonly checks?: readonly TableCheck[];
+}
+
+/** One call of a season-wide legacy dataset, e.g. `/api/stats/player` for one perMode × measureType. */
+export interface SeasonCall {
+  readonly path: string;
+  /** The call's own parameters; `leagueId`, `season` and `seasonType` are added by the stream. */
+  readonly params: QueryParams;
+  /** Names the call in logs, the ledger and `parse`'s map, e.g. `Totals/Base`. */
+  readonly measure: string;
+}
+
+/**
+ * A season-wide legacy dataset (season aggregates): every call fetched, then parsed together into
+ * each table's rows for the season, written in one transaction and covered per (season, season
+ * type) as of the number of final games (nba_ingest.season_coverage). Once more games are final the
+ * season is stale and fetched again; a refetch replaces the season's rows.
+ */
+export interface SeasonDataset {
+  readonly source: 'legacy';
+  readonly unit: 'season';
+  readonly name: string;
+  readonly calls: readonly SeasonCall[];
+  readonly tables: readonly [TableSpec, ...TableSpec[]];
+  /** Pure but for `context.flag` and `context.drop`: every call's parsed JSON body, by measure. */
+  parse(bodies: ReadonlyMap<string, unknown>, context: RowContext): LegacyParse;
+  readonly checks?: readonly TableCheck[];
+}
+
+/** Every dataset a run can load. */
+export type Dataset = QueryToolDataset | LegacyDataset | SeasonDataset;
