@@ -1,7 +1,8 @@
 // The human-readable run summary printed at the end of a backfill (the JSON one is the same object).
-import type { BackfillSummary } from './streams/backfill.ts';
+import type { BackfillSummary, DatasetUnit } from './streams/backfill.ts';
 
 const number = new Intl.NumberFormat('en-US');
+const UNITS: Readonly<Record<DatasetUnit, string>> = { game: 'game', team: 'team', season: 'season' };
 
 export function formatSummary(summary: BackfillSummary): string {
   const lines = [
@@ -18,7 +19,7 @@ export function formatSummary(summary: BackfillSummary): string {
       .map(([measure, count]) => `${measure} ${count}`)
       .join(', ');
     lines.push(
-      `${d.dataset}: ${number.format(d.gamesLoaded)} ${d.unit === 'team' ? 'teams' : 'games'} ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed`,
+      `${d.dataset}: ${number.format(d.gamesLoaded)} ${UNITS[d.unit]}s ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed${d.gamesUnavailable ? `, ${number.format(d.gamesUnavailable)} not published yet (asked again next run)` : ''}`,
       `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
       `  calls ${d.calls}${measures ? ` (${measures})` : ''}, floor ${d.floorCalls.rows} by rows (${d.floorCalls.requests} within request limits), splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );
@@ -30,7 +31,7 @@ export function formatSummary(summary: BackfillSummary): string {
     for (const [reason, rows] of Object.entries(d.dropped))
       lines.push(`  not stored by rule: ${number.format(rows)} row(s), ${reason}`);
     for (const [reason, count] of Object.entries(d.failures))
-      lines.push(`  failed: ${number.format(count)} ${d.unit === 'team' ? 'team' : 'game'}(s), ${reason}`);
+      lines.push(`  failed: ${number.format(count)} ${UNITS[d.unit]}(s), ${reason}`);
   }
   const stages = Object.entries(summary.stageMs)
     .map(([stage, ms]) => `${stage} ${number.format(ms)} ms`)

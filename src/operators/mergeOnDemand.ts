@@ -11,8 +11,11 @@ export interface MergeOnDemandConfig<T, R> {
   readonly pull: () => T | undefined;
   /** The work of one item; its values are merged into the result. */
   readonly project: (item: T) => ObservableInput<R>;
-  /** Items running at once (default 1). */
-  readonly concurrency?: number;
+  /**
+   * Items running at once (default 1); a function is asked before each pull, so the bound can follow
+   * what the items show (e.g. latency) while they run.
+   */
+  readonly concurrency?: number | (() => number);
 }
 
 /**
@@ -40,6 +43,7 @@ export interface MergeOnDemandConfig<T, R> {
  */
 export function mergeOnDemand<T, R>(config: MergeOnDemandConfig<T, R>): Observable<R> {
   const { pull, project, concurrency } = normalise(config);
+  const slots = typeof concurrency === 'function' ? () => checked(concurrency()) : () => concurrency;
   return new Observable<R>((subscriber) => {
     let active = 0;
     let exhausted = false;
@@ -51,7 +55,7 @@ export function mergeOnDemand<T, R>(config: MergeOnDemandConfig<T, R>): Observab
       if (pumping) return;
       pumping = true;
       try {
-        while (!exhausted && !subscriber.closed && active < concurrency) {
+        while (!exhausted && !subscriber.closed && active < slots()) {
           const item = pull();
           if (item === undefined) {
             exhausted = true;
@@ -86,12 +90,20 @@ export function mergeOnDemand<T, R>(config: MergeOnDemandConfig<T, R>): Observab
 
 function normalise<T, R>(config: MergeOnDemandConfig<T, R>): Required<MergeOnDemandConfig<T, R>> {
   const { pull, project, concurrency = 1 } = config;
+  return {
+    pull,
+    project,
+    concurrency: typeof concurrency === 'function' ? concurrency : checked(concurrency),
+  };
+}
+
+function checked(concurrency: number): number {
   if (!(concurrency === Number.POSITIVE_INFINITY || (Number.isInteger(concurrency) && concurrency >= 1))) {
     throw new RangeError(
       `mergeOnDemand: concurrency must be an integer of at least 1 or Infinity, got ${concurrency}`,
     );
   }
-  return { pull, project, concurrency };
+  return concurrency;
 }
 
 /**

@@ -16,10 +16,12 @@ export type {
   IngestRecords,
   LedgerRow,
   QuarantineRow,
+  SeasonCoverageRow,
   TeamCoverageRow,
 } from './ingestRecords.ts';
 
-export interface BatchInput extends IngestRecords {
+/** One table's share of a batch. */
+export interface TableWrite {
   readonly spec: TableSpec;
   /** Values in `spec.columns` order. */
   readonly rows: readonly (readonly unknown[])[];
@@ -28,6 +30,16 @@ export interface BatchInput extends IngestRecords {
    * have no rows. Defaults to the games present in `rows`.
    */
   readonly games?: readonly string[];
+}
+
+export interface BatchInput extends IngestRecords, TableWrite {
+  /** Further tables filled from the same payloads (a box score's team rows), in the same transaction. */
+  readonly moreTables?: readonly TableWrite[];
+  /**
+   * Statements run last, after the records, with the batch's `games` as `$1` (text[]): derived rows
+   * that must agree with what this transaction wrote (the advanced box score's roster placeholders).
+   */
+  readonly after?: readonly string[];
 }
 
 export interface WriteResult {
@@ -43,7 +55,7 @@ export interface WriteResult {
   readonly deleted: number;
   readonly placeholders: number;
   readonly copyMs: number;
-  /** From the end of the COPY through COMMIT. */
+  /** The merges, replacements and records after the COPYs (COMMIT not included). */
   readonly mergeMs: number;
 }
 
@@ -54,34 +66,67 @@ const ROLLBACK_TIMEOUT_MS = 5_000;
 const stagingByClient = new WeakMap<pg.PoolClient, Set<string>>();
 
 export async function writeBatch(pool: pg.Pool, input: BatchInput): Promise<WriteResult> {
-  const plan = loadPlanFor(input.spec);
   let copyMs = 0;
-  let mergeStarted = 0;
+  let mergeMs = 0;
   const counts = await inTransaction(pool, async (client) => {
-    await ensureStaging(client, plan);
-    const copyStarted = performance.now();
-    const staged = input.rows.length > 0 ? await copyRows(client, plan, input.rows) : 0;
-    mergeStarted = performance.now();
-    copyMs = mergeStarted - copyStarted;
-
-    let duplicates = 0;
-    let placeholders = 0;
-    let inserted = 0;
-    let updated = 0;
-    if (staged > 0) {
-      duplicates = (await client.query(plan.dedupe)).rowCount ?? 0;
-      for (const statement of plan.placeholders)
-        placeholders += (await client.query(statement)).rowCount ?? 0;
-      const merged = await client.query<{ inserted: number; updated: number }>(plan.merge);
-      inserted = merged.rows[0]?.inserted ?? 0;
-      updated = merged.rows[0]?.updated ?? 0;
+    const total = {
+      staged: 0,
+      duplicates: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+      placeholders: 0,
+    };
+    for (const table of [input, ...(input.moreTables ?? [])]) {
+      const written = await writeTable(client, table);
+      copyMs += written.copyMs;
+      mergeMs += written.mergeMs;
+      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += written[key];
     }
-    const deleted = await replaceGames(client, plan, input.games, staged);
+    const recordsStarted = performance.now();
     await writeIngestRecords(client, input);
-    const unchanged = staged - duplicates - inserted - updated;
-    return { staged, duplicates, inserted, updated, unchanged, deleted, placeholders };
+    for (const statement of input.after ?? []) await client.query(statement, [input.games ?? []]);
+    mergeMs += performance.now() - recordsStarted;
+    return total;
   });
-  return { ...counts, copyMs, mergeMs: performance.now() - mergeStarted };
+  return { ...counts, copyMs, mergeMs };
+}
+
+/** COPY one table's rows into its staging table, then de-duplicate, placeholders, merge, replace. */
+async function writeTable(
+  client: pg.PoolClient,
+  table: TableWrite,
+): Promise<WriteResult> {
+  const plan = loadPlanFor(table.spec);
+  await ensureStaging(client, plan);
+  const copyStarted = performance.now();
+  const staged = table.rows.length > 0 ? await copyRows(client, plan, table.rows) : 0;
+  const mergeStarted = performance.now();
+  let duplicates = 0;
+  let placeholders = 0;
+  let inserted = 0;
+  let updated = 0;
+  if (staged > 0) {
+    duplicates = (await client.query(plan.dedupe)).rowCount ?? 0;
+    for (const statement of plan.placeholders) placeholders += (await client.query(statement)).rowCount ?? 0;
+    const merged = await client.query<{ inserted: number; updated: number }>(plan.merge);
+    inserted = merged.rows[0]?.inserted ?? 0;
+    updated = merged.rows[0]?.updated ?? 0;
+  }
+  const deleted = await replaceGames(client, plan, table.games, staged);
+  const unchanged = staged - duplicates - inserted - updated;
+  return {
+    staged,
+    duplicates,
+    inserted,
+    updated,
+    unchanged,
+    deleted,
+    placeholders,
+    copyMs: mergeStarted - copyStarted,
+    mergeMs: performance.now() - mergeStarted,
+  };
 }
 
 /** Outcomes without data (a split batch's ledger rows; a failed batch's ledger, coverage, quarantine). */
@@ -89,6 +134,7 @@ export async function writeRecords(pool: pg.Pool, records: IngestRecords): Promi
   const empty =
     !records.coverage?.length &&
     !records.teamCoverage?.length &&
+    !records.seasonCoverage?.length &&
     !records.ledger?.length &&
     !records.quarantine?.length;
   if (empty) return;

@@ -63,3 +63,18 @@ export async function coveredTeams(
   );
   return new Set(result.rows.map((row) => row.team_id));
 }
+
+/** Whether a season-wide dataset's rows for the season are current: complete as of `finalGames`. */
+export async function coveredSeason(
+  pool: pg.Pool,
+  dataset: string,
+  season: { readonly label: string; readonly type: string; readonly finalGames: number },
+): Promise<boolean> {
+  const result = await pool.query(
+    `SELECT 1 FROM nba_ingest.season_coverage
+     WHERE dataset = $1 AND season_label = $2 AND season_type = $3 AND status = 'complete'
+       AND final_games = $4`,
+    [dataset, season.label, season.type, season.finalGames],
+  );
+  return (result.rowCount ?? 0) > 0;
+}

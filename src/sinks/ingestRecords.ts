@@ -7,7 +7,8 @@ import type { ErrorKind } from '../operators/errorKind.ts';
 export interface CoverageRow {
   readonly dataset: string;
   readonly gameId: string;
-  readonly status: 'complete' | 'empty' | 'failed';
+  /** `unavailable`: upstream has not published the game's payload yet (hustle XML); asked again later. */
+  readonly status: 'complete' | 'empty' | 'failed' | 'unavailable';
   readonly rowCount: number;
   readonly contentHash: string | null;
   readonly reason: string | null;
@@ -21,6 +22,17 @@ export interface CoverageRow {
  */
 export interface TeamCoverageRow extends Omit<CoverageRow, 'gameId'> {
   readonly teamId: number;
+  readonly seasonLabel: string;
+  readonly seasonType: string;
+  readonly finalGames: number;
+}
+
+/**
+ * Coverage of a season-wide dataset that is not scoped by team (season aggregates): the season's
+ * rows as of `finalGames` final games.
+ */
+export interface SeasonCoverageRow extends Omit<CoverageRow, 'gameId' | 'status'> {
+  readonly status: 'complete' | 'failed';
   readonly seasonLabel: string;
   readonly seasonType: string;
   readonly finalGames: number;
@@ -61,11 +73,15 @@ export interface QuarantineRow {
 export interface IngestRecords {
   readonly coverage?: readonly CoverageRow[];
   readonly teamCoverage?: readonly TeamCoverageRow[];
+  readonly seasonCoverage?: readonly SeasonCoverageRow[];
   readonly ledger?: readonly LedgerRow[];
   readonly quarantine?: readonly QuarantineRow[];
 }
 
-// A failed fetch never undoes what is known: it does not replace complete or empty coverage.
+// A failed (or not yet published) fetch never undoes what is known: it does not replace complete or
+// empty coverage.
+const KEEP_KNOWN = `WHERE EXCLUDED.status IN ('complete', 'empty') OR c.status NOT IN ('complete', 'empty')`;
+
 const COVERAGE = `
 INSERT INTO nba_ingest.coverage AS c
   (dataset, game_id, status, row_count, content_hash, reason, fetched_at, run_id)
@@ -74,7 +90,7 @@ SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], 
 ON CONFLICT (dataset, game_id) DO UPDATE SET
   status = EXCLUDED.status, row_count = EXCLUDED.row_count, content_hash = EXCLUDED.content_hash,
   reason = EXCLUDED.reason, fetched_at = EXCLUDED.fetched_at, run_id = EXCLUDED.run_id
-WHERE EXCLUDED.status <> 'failed' OR c.status = 'failed'`;
+${KEEP_KNOWN}`;
 
 const TEAM_COVERAGE = `
 INSERT INTO nba_ingest.team_coverage AS c
@@ -86,7 +102,19 @@ ON CONFLICT (dataset, season_label, season_type, team_id) DO UPDATE SET
   final_games = EXCLUDED.final_games, status = EXCLUDED.status, row_count = EXCLUDED.row_count,
   content_hash = EXCLUDED.content_hash, reason = EXCLUDED.reason, fetched_at = EXCLUDED.fetched_at,
   run_id = EXCLUDED.run_id
-WHERE EXCLUDED.status <> 'failed' OR c.status = 'failed'`;
+${KEEP_KNOWN}`;
+
+const SEASON_COVERAGE = `
+INSERT INTO nba_ingest.season_coverage AS c
+  (dataset, season_label, season_type, final_games, status, row_count, content_hash, reason, fetched_at,
+   run_id)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], $7::text[],
+                     $8::text[], $9::timestamptz[], $10::bigint[])
+ON CONFLICT (dataset, season_label, season_type) DO UPDATE SET
+  final_games = EXCLUDED.final_games, status = EXCLUDED.status, row_count = EXCLUDED.row_count,
+  content_hash = EXCLUDED.content_hash, reason = EXCLUDED.reason, fetched_at = EXCLUDED.fetched_at,
+  run_id = EXCLUDED.run_id
+${KEEP_KNOWN}`;
 
 const LEDGER = `
 INSERT INTO nba_ingest.requests
@@ -130,6 +158,23 @@ export async function writeIngestRecords(client: pg.ClientBase, records: IngestR
       teamCoverage.map((row) => row.reason),
       teamCoverage.map((row) => row.fetchedAt),
       teamCoverage.map((row) => row.runId),
+    ]);
+  }
+  const seasonCoverage = lastPerKey(records.seasonCoverage ?? [], (row) =>
+    [row.dataset, row.seasonLabel, row.seasonType].join('\u0000'),
+  );
+  if (seasonCoverage.length > 0) {
+    await client.query(SEASON_COVERAGE, [
+      seasonCoverage.map((row) => row.dataset),
+      seasonCoverage.map((row) => row.seasonLabel),
+      seasonCoverage.map((row) => row.seasonType),
+      seasonCoverage.map((row) => row.finalGames),
+      seasonCoverage.map((row) => row.status),
+      seasonCoverage.map((row) => row.rowCount),
+      seasonCoverage.map((row) => row.contentHash),
+      seasonCoverage.map((row) => row.reason),
+      seasonCoverage.map((row) => row.fetchedAt),
+      seasonCoverage.map((row) => row.runId),
     ]);
   }
   const ledger = records.ledger ?? [];

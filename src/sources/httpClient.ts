@@ -22,6 +22,14 @@ export interface HttpResponse {
 
 export type QueryParams = Readonly<Record<string, string>>;
 
+/** What a call's body is: JSON (parsed), or XML (kept as text for the dataset's parser). */
+export type BodyFormat = 'json' | 'xml';
+
+const ACCEPT: Readonly<Record<BodyFormat, string>> = { json: 'application/json', xml: 'application/xml' };
+/** An XML document starts with its declaration or its root element, never with an HTML page's. */
+const HTML_DOCUMENT = /^\s*<(!doctype\s+html|html[\s>])/i;
+const XML_DOCUMENT = /^\s*<(?!(!doctype\s+html|html[\s>]))[?a-z_]/i;
+
 /** Undici's defaults are 300 s for headers and body; an API call that takes minutes is a hang. */
 const DEFAULTS = {
   connectTimeoutMs: 5_000,
@@ -57,17 +65,23 @@ export class HttpClient {
   }
 
   /**
-   * One GET returning parsed JSON. Any non-2xx status, transport failure or non-JSON body rejects
-   * with an UpstreamError; a 2xx answer that is not JSON (an HTML error page) is transient.
+   * One GET returning parsed JSON, or for `xml` the XML text. Any non-2xx status, transport failure
+   * or body of another kind rejects with an UpstreamError; a 2xx answer of the wrong kind (an HTML
+   * error page) is transient.
    */
-  async getJson(path: string, params: QueryParams, signal?: AbortSignal): Promise<HttpResponse> {
+  async get(
+    path: string,
+    params: QueryParams,
+    format: BodyFormat = 'json',
+    signal?: AbortSignal,
+  ): Promise<HttpResponse> {
     const started = performance.now();
     let response: Awaited<ReturnType<typeof request>>;
     try {
       response = await request(this.url(path, params), {
         dispatcher: this.#agent,
         method: 'GET',
-        headers: { 'x-nba-api-key': this.#apiKey, accept: 'application/json' },
+        headers: { 'x-nba-api-key': this.#apiKey, accept: ACCEPT[format] },
         signal,
       });
     } catch (error) {
@@ -102,8 +116,19 @@ export class HttpClient {
       );
     }
     const ms = performance.now() - started;
+    const bytes = Buffer.byteLength(text);
+    if (format === 'xml') {
+      if (XML_DOCUMENT.test(text)) return { status: statusCode, body: text, bytes, ms };
+      const reason = HTML_DOCUMENT.test(text) ? 'html_body' : 'not_xml';
+      throw new UpstreamError(
+        'transient',
+        reason,
+        statusCode,
+        `${path} answered ${statusCode} with a body that is not XML`,
+      );
+    }
     try {
-      return { status: statusCode, body: JSON.parse(text), bytes: Buffer.byteLength(text), ms };
+      return { status: statusCode, body: JSON.parse(text), bytes, ms };
     } catch {
       const reason = /^\s*</.test(text) ? 'html_body' : 'invalid_json';
       throw new UpstreamError(

@@ -7,7 +7,7 @@ import type { ErrorKind } from '../operators/errorKind.ts';
 import { rateLimit } from '../operators/rateLimit.ts';
 import { type RetryWithBackoffConfig, retryWithBackoff } from '../operators/retryWithBackoff.ts';
 import type { TokenBucket } from '../operators/tokenBucket.ts';
-import type { HttpClient, HttpResponse, QueryParams } from './httpClient.ts';
+import type { BodyFormat, HttpClient, HttpResponse, QueryParams } from './httpClient.ts';
 import { isCostly, UpstreamError } from './upstreamError.ts';
 
 /** Everything known about one upstream attempt; the stream turns it into a ledger row. */
@@ -31,7 +31,8 @@ export interface CallRecord {
   readonly requestedAt: Date;
 }
 
-export type CallAction = 'accepted' | 'split' | 'retry' | 'wait_retry' | 'failed';
+/** `unavailable`: a status the endpoint uses for "not published yet"; the unit is tried again later. */
+export type CallAction = 'accepted' | 'split' | 'retry' | 'wait_retry' | 'failed' | 'unavailable';
 
 /** Retry limits are shared with the ledger so that a record's action says what really happens next. */
 export type RetryPolicy = RetryWithBackoffConfig & {
@@ -60,6 +61,10 @@ export interface CallRequest {
   /** The parameter `gameIds` are sent in (`GameId`, `TeamId`); absent for calls without ids. */
   readonly batchParam?: string;
   readonly maxRows: number | null;
+  /** JSON unless said otherwise (the hustle feeds are XML). */
+  readonly format?: BodyFormat;
+  /** Statuses that mean "not published yet" rather than a failure (hustle XML: 403, 404). */
+  readonly unavailableStatuses?: readonly number[];
 }
 
 /** What a response reader makes of a 2xx body; it throws an UpstreamError for a malformed one. */
@@ -99,7 +104,7 @@ export function upstreamCall<T>(
     const started = performance.now();
     const base = { attempt, requestedAt };
     try {
-      const response = await http.getJson(request.path, request.params);
+      const response = await http.get(request.path, request.params, request.format);
       const result = read(response);
       const action: CallAction = !result.truncated ? 'accepted' : splittable ? 'split' : 'failed';
       record({
@@ -125,10 +130,12 @@ export function upstreamCall<T>(
         rowsReturned: null,
         truncated: false,
         errorKind: failure.kind,
-        action: actionAfter(failure.kind, attempt - throttled, throttled, splittable, {
-          maxAttempts: Math.min(retry.maxAttempts, maxAttemptsOf(failure) ?? Infinity),
-          maxThrottledAttempts: retry.maxThrottledAttempts,
-        }),
+        action: isUnavailable(failure, request)
+          ? 'unavailable'
+          : actionAfter(failure.kind, attempt - throttled, throttled, splittable, {
+              maxAttempts: Math.min(retry.maxAttempts, maxAttemptsOf(failure) ?? Infinity),
+              maxThrottledAttempts: retry.maxThrottledAttempts,
+            }),
         reason: failure.reason,
         durationMs: performance.now() - started,
       });
@@ -178,6 +185,16 @@ export function upstreamCall<T>(
       maxAttemptsOf,
     }),
     catchError((error: unknown) => of<CallStep<T>>({ ok: false, error })),
+  );
+}
+
+/** Whether `error` is the request's "not published yet" answer: a permanent status it names. */
+export function isUnavailable(error: unknown, request: Pick<CallRequest, 'unavailableStatuses'>): boolean {
+  return (
+    error instanceof UpstreamError &&
+    error.kind === 'permanent' &&
+    error.status !== null &&
+    (request.unavailableStatuses ?? []).includes(error.status)
   );
 }
 

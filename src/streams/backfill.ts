@@ -8,15 +8,17 @@ import type { z } from 'zod';
 import { EXIT, type ExitCode, ExitError, exitCodeForFailures } from '../exitCodes.ts';
 import type { GameId } from '../gameId.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
-import { coveredGames, coveredTeams } from '../sinks/coverage.ts';
+import { coveredGames, coveredSeason, coveredTeams } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
 import { QueryToolSource, reasonOf, truncationThreshold } from '../sources/queryTool.ts';
 import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
-import type { QueryToolDataset } from './dataset.ts';
+import type { Dataset } from './dataset.ts';
+import { runDatasetStreams } from './datasetStreams.ts';
+import { LatencyTracker } from './legacyStream.ts';
 import { type SeasonTeams, seasonTeams, selectGames } from './gameSelection.ts';
-import { runQueryToolStreams, toLedgerRow } from './queryToolStream.ts';
+import { toLedgerRow } from './queryToolStream.ts';
 import {
   gamesTable,
   playerIndexSchema,
@@ -34,7 +36,7 @@ export interface BackfillOptions {
   readonly season: string;
   readonly seasonType: string;
   readonly leagueId: string;
-  readonly datasets: readonly QueryToolDataset[];
+  readonly datasets: readonly Dataset[];
   readonly gameIds?: readonly GameId[] | undefined;
   readonly since?: string | undefined;
   readonly until?: string | undefined;
@@ -59,12 +61,14 @@ export interface BackfillDeps {
 
 export interface DatasetSummary {
   readonly dataset: string;
-  /** What the games* counts count: games, or teams of the season for a season-wide dataset. */
-  readonly unit: 'game' | 'team';
+  /** What the games* counts count: games, teams of the season (season lineups), or the season. */
+  readonly unit: DatasetUnit;
   readonly gamesSelected: number;
   readonly gamesSkipped: number;
   readonly gamesLoaded: number;
   readonly gamesFailed: number;
+  /** Games upstream has not published yet (hustle XML): not covered, asked again by a later run. */
+  readonly gamesUnavailable: number;
   readonly rows: number;
   readonly rowsInserted: number;
   readonly rowsUpdated: number;
@@ -163,7 +167,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       logger.info(
         {
           dataset: dataset.name,
-          unit: dataset.unit ?? 'game',
+          unit: unitOf(dataset),
           candidates: plan.ids.length + plan.skipped,
           covered: plan.skipped,
           toLoad: plan.ids.length,
@@ -189,11 +193,14 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         telemetry: telemetries[index] as DatasetTelemetry,
         logger: logger.child({ dataset: plan.dataset.name }),
       }));
-      const stream = runQueryToolStreams(
+      const stream = runDatasetStreams(
         works,
         {
           source,
           planner,
+          policy: deps.policy,
+          latency: new LatencyTracker(deps.policy.bucket.ratePerSecond),
+          scope: { leagueId: options.leagueId, season: options.season, seasonType: options.seasonType },
           pool: write ? pool : null,
           runId,
           mapping: {
@@ -215,9 +222,10 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     const datasets = plans.map((plan, index) =>
       datasetSummary(plan, telemetries[index] as DatasetTelemetry, {
         maxRows: source.truncationThreshold - 1,
-        maxIds: source.maxGameIds(plan.dataset.calls, planner.uriBudgetBytes),
+        maxIds: 'source' in plan.dataset ? 1 : source.maxGameIds(plan.dataset.calls, planner.uriBudgetBytes),
         costLimit: (measure) => {
-          const call = plan.dataset.calls.find((candidate) => candidate.measure === measure);
+          const { dataset } = plan;
+          const call = 'source' in dataset ? undefined : dataset.calls.find((c) => c.measure === measure);
           return call ? planner.chunkLimit(call) : Number.POSITIVE_INFINITY;
         },
       }),
@@ -345,10 +353,16 @@ async function fetchReference<S extends z.ZodType>(
  * can beat.
  */
 function floorCalls(
+  dataset: Dataset,
   telemetry: DatasetTelemetry,
   ids: number,
   limits: FloorLimits,
 ): { readonly rows: number; readonly requests: number } {
+  // A legacy endpoint takes one game per call, a season-wide one its calls once (SPEC §7).
+  if ('source' in dataset) {
+    const calls = dataset.unit === 'season' ? dataset.calls.length * ids : ids;
+    return { rows: calls, requests: calls };
+  }
   let rows = 0;
   let requests = 0;
   for (const [measure, accepted] of Object.entries(telemetry.acceptedRows)) {
@@ -371,11 +385,12 @@ interface FloorLimits {
 function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry, limits: FloorLimits): DatasetSummary {
   return {
     dataset: plan.dataset.name,
-    unit: plan.dataset.unit ?? 'game',
+    unit: unitOf(plan.dataset),
     gamesSelected: plan.ids.length + plan.skipped,
     gamesSkipped: plan.skipped,
     gamesLoaded: telemetry.gamesLoaded,
     gamesFailed: telemetry.gamesFailed,
+    gamesUnavailable: telemetry.gamesUnavailable,
     rows: telemetry.rowsWritten,
     rowsInserted: telemetry.rowsInserted,
     rowsUpdated: telemetry.rowsUpdated,
@@ -383,7 +398,7 @@ function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry, limits: 
     calls: totalCalls(telemetry),
     callsByMeasure: { ...telemetry.calls },
     rowsByMeasure: { ...telemetry.acceptedRows },
-    floorCalls: floorCalls(telemetry, plan.ids.length, limits),
+    floorCalls: floorCalls(plan.dataset, telemetry, plan.ids.length, limits),
     splits: telemetry.splits,
     retries: telemetry.retries,
     throttledWaits: telemetry.throttledWaits,
@@ -426,9 +441,13 @@ function runArgs(options: BackfillOptions): Record<string, unknown> {
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
+export type DatasetUnit = 'game' | 'team' | 'season';
+
+const unitOf = (dataset: Dataset): DatasetUnit => dataset.unit ?? 'game';
+
 interface DatasetPlan {
-  readonly dataset: QueryToolDataset;
-  /** Game ids, or team ids for a team dataset. */
+  readonly dataset: Dataset;
+  /** Game ids, team ids for a team dataset, or the season label for a season-wide one. */
   readonly ids: string[];
   /** Candidates already covered. */
   readonly skipped: number;
@@ -444,15 +463,21 @@ const REFERENCE_HINTS: readonly (readonly [RegExp, string])[] = [
 
 /**
  * What a dataset loads in this run: the selected final games it does not cover yet, or — for a
- * season-wide team dataset — the season's teams whose coverage is not as of today's final games.
+ * season-wide dataset — the season's teams (or the season) whose coverage is not as of today's
+ * final games.
  */
 async function planDataset(
-  dataset: QueryToolDataset,
+  dataset: Dataset,
   finalGames: readonly GameId[],
   season: SeasonTeams,
   options: Pick<BackfillOptions, 'fullRefresh' | 'season' | 'seasonType'>,
   pool: pg.Pool,
 ): Promise<DatasetPlan> {
+  if (dataset.unit === 'season') {
+    const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
+    const current = !options.fullRefresh && (await coveredSeason(pool, dataset.name, scope));
+    return { dataset, ids: current ? [] : [options.season], skipped: current ? 1 : 0 };
+  }
   if (dataset.unit === 'team') {
     const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
     const covered = options.fullRefresh

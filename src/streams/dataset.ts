@@ -117,6 +117,7 @@ export type LegacyParse =
  */
 export interface LegacyDataset {
   readonly source: 'legacy';
+  readonly unit?: 'game';
   readonly name: string;
   readonly call: LegacyCall;
   /** The first is the dataset's table (coverage row counts, `verify` row counts). */

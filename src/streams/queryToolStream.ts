@@ -1,14 +1,14 @@
-// The one generic stream that runs any Query Tool dataset declarations, side by side:
-// plan GameId (or TeamId) batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
+// The generic Query Tool stream that runs any Query Tool dataset declaration: plan GameId (or
+// TeamId) batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { concatMap, from, type Observable } from 'rxjs';
 import type { GameId } from '../gameId.ts';
-import { mergeOnDemand, takingTurns } from '../operators/mergeOnDemand.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
 import type { CoverageRow, LedgerRow, QuarantineRow, TeamCoverageRow } from '../sinks/batchWriter.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
+import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/queryTool.ts';
 import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
@@ -43,43 +43,15 @@ export interface DatasetWork {
 /** What handling one dataset's outcome needs: the run's context with the dataset's own records. */
 type WorkContext = QueryToolStreamContext & Pick<DatasetWork, 'telemetry' | 'logger'>;
 
-/**
- * Runs the datasets' batches side by side, `concurrency` at a time across all of them, under the
- * source's one rate limiter; emits once per outcome, completes when every batch is written. A batch
- * is planned only when a slot frees — taking turns between the datasets that still have games — so
- * each is sized from every response the planner has learned from so far.
- */
-export function runQueryToolStreams(
-  works: readonly DatasetWork[],
-  context: QueryToolStreamContext,
-  /** Checked before each batch is planned; false stops taking new batches while those in flight finish. */
-  keepGoing: () => boolean = () => true,
-): Observable<BatchOutcome<string, BatchFetch>> {
-  const next = takingTurns(
-    works
-      .filter((work) => work.ids.length > 0)
-      .map((work) => {
-        const cursor = batchCursor(work, context);
-        return () => {
-          const batch = cursor.next();
-          return batch ? { cursor, batch } : undefined;
-        };
-      }),
-  );
-  return mergeOnDemand({
-    pull: () => (keepGoing() ? next() : undefined),
-    project: ({ cursor, batch }) => cursor.run(batch),
-    concurrency: context.concurrency,
-  });
-}
-
-interface BatchCursor {
-  /** The dataset's next batch, planned now; undefined once its games are all planned. */
+/** One dataset's batches for the runner: planned one at a time, each run when a slot is free. */
+export interface BatchCursor {
+  /** The dataset's next batch, planned now; undefined once its ids are all planned. */
   next(): readonly string[] | undefined;
-  run(batch: readonly string[]): Observable<BatchOutcome<string, BatchFetch>>;
+  /** Fetches and writes the batch; completes once it is written. */
+  run(batch: readonly string[]): Observable<unknown>;
 }
 
-function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchCursor {
+export function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchCursor {
   const { dataset, ids, telemetry, logger } = work;
   const { planner, source } = context;
   const workContext: WorkContext = { ...context, telemetry, logger };
@@ -226,16 +198,21 @@ async function handleOutcome(
 }
 
 /** Coverage of the dataset's unit (games, or teams of the season) as the batch's outcome decides it. */
-interface CoverageRecords {
+export interface CoverageRecords {
   readonly coverage: CoverageRow[];
   readonly teamCoverage: TeamCoverageRow[];
   complete(key: string, rowCount: number, hash: string): void;
   empty(key: string): void;
   failed(key: string, reason: string): void;
+  /** Not published upstream yet (games only): not covered, fetched again by a later run. */
+  unavailable(key: string, reason: string): void;
 }
 
-function coverageRecords(
-  dataset: QueryToolDataset,
+/** What coverage and quarantine records need to know of a dataset. */
+type DatasetIdentity = Pick<QueryToolDataset, 'name' | 'unit'>;
+
+export function coverageRecords(
+  dataset: DatasetIdentity,
   context: Pick<WorkContext, 'runId' | 'mapping'>,
 ): CoverageRecords {
   const coverage: CoverageRow[] = [];
@@ -245,8 +222,10 @@ function coverageRecords(
   const add = (key: string, fields: Pick<CoverageRow, 'status' | 'rowCount' | 'contentHash' | 'reason'>) => {
     const common = { dataset: dataset.name, ...fields, fetchedAt, runId };
     if (dataset.unit === 'team') {
+      if (fields.status === 'unavailable') throw new Error('team coverage has no unavailable status');
       teamCoverage.push({
         ...common,
+        status: fields.status,
         teamId: Number(key),
         seasonLabel: mapping.seasonLabel,
         seasonType: mapping.seasonType,
@@ -261,12 +240,13 @@ function coverageRecords(
       add(key, { status: 'complete', rowCount, contentHash, reason: null }),
     empty: (key) => add(key, { status: 'empty', rowCount: 0, contentHash: null, reason: null }),
     failed: (key, reason) => add(key, { status: 'failed', rowCount: 0, contentHash: null, reason }),
+    unavailable: (key, reason) => add(key, { status: 'unavailable', rowCount: 0, contentHash: null, reason }),
   };
 }
 
 /** Every id of a batch failed for one reason: counted, logged, covered as failed, quarantined once. */
-function failBatch(
-  dataset: QueryToolDataset,
+export function failBatch(
+  dataset: DatasetIdentity,
   batch: readonly string[],
   reason: string,
   records: CoverageRecords,
@@ -422,7 +402,7 @@ export function parseBatch(
       );
       continue;
     }
-    const distinct = lastPerKey(dataset, keyRows);
+    const distinct = lastPerKey(dataset.table, keyRows);
     telemetry.duplicates += keyRows.length - distinct.length;
     loaded.push(key);
     rows.push(...distinct);
@@ -490,18 +470,18 @@ function claimedId(raw: unknown, idField: string): string | null {
   return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
 }
 
-const keyIndexes = new WeakMap<QueryToolDataset, readonly number[]>();
+const keyIndexes = new WeakMap<TableSpec, readonly number[]>();
 
 /**
  * Of several rows with one natural key (a response that repeats a row), the last: so coverage counts
  * and hashes exactly the rows the table will hold. Duplicates are counted by the caller.
  */
-function lastPerKey(dataset: QueryToolDataset, rows: unknown[][]): unknown[][] {
-  let indexes = keyIndexes.get(dataset);
+export function lastPerKey(spec: TableSpec, rows: unknown[][]): unknown[][] {
+  let indexes = keyIndexes.get(spec);
   if (!indexes) {
-    const names = dataset.table.columns.map((column) => column.name);
-    indexes = dataset.table.key.map((name) => names.indexOf(name));
-    keyIndexes.set(dataset, indexes);
+    const names = spec.columns.map((column) => column.name);
+    indexes = spec.key.map((name) => names.indexOf(name));
+    keyIndexes.set(spec, indexes);
   }
   const byKey = new Map<string, unknown[]>();
   for (const row of rows) {
@@ -513,7 +493,7 @@ function lastPerKey(dataset: QueryToolDataset, rows: unknown[][]): unknown[][] {
 }
 
 /** Order-independent hash of a game's rows, so an unchanged re-fetch can be recognised. */
-function contentHash(rows: readonly unknown[][]): string {
+export function contentHash(rows: readonly unknown[][]): string {
   const lines = rows.map((row) => JSON.stringify(row)).sort();
   const hash = createHash('sha256');
   for (const line of lines) hash.update(line).update('\n');

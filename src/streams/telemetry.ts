@@ -8,7 +8,7 @@ export interface BatchTelemetry {
   readonly firstGameId: string | null;
   readonly lastGameId: string | null;
   readonly depth: number;
-  readonly outcome: 'complete' | 'split' | 'failed';
+  readonly outcome: 'complete' | 'split' | 'failed' | 'unavailable';
   readonly reason: string | null;
   readonly rows: number;
   readonly fetchMs: number;
@@ -22,6 +22,8 @@ export interface DatasetTelemetry {
   gamesPlanned: number;
   gamesLoaded: number;
   gamesFailed: number;
+  /** Games whose payload upstream has not published yet (hustle XML 403/404): left for a later run. */
+  gamesUnavailable: number;
   rowsFetched: number;
   rowsWritten: number;
   rowsInserted: number;
@@ -56,6 +58,7 @@ export function emptyDatasetTelemetry(dataset: string): DatasetTelemetry {
     gamesPlanned: 0,
     gamesLoaded: 0,
     gamesFailed: 0,
+    gamesUnavailable: 0,
     rowsFetched: 0,
     rowsWritten: 0,
     rowsInserted: 0,

@@ -1,0 +1,68 @@
+// Runs a run's datasets side by side: Query Tool datasets in batches planned lazily, `concurrency`
+// at a time; legacy per-game datasets one game per call, as many at a time as keep the shared rate
+// limit busy; season-wide legacy datasets once each. All under the one rate limiter of the host.
+import type { Logger } from 'pino';
+import { merge, type Observable } from 'rxjs';
+import { mergeOnDemand, takingTurns } from '../operators/mergeOnDemand.ts';
+import type { Dataset } from './dataset.ts';
+import { type LegacyStreamContext, legacyGameCursor, seasonCursor } from './legacyStream.ts';
+import { type BatchCursor, batchCursor, type QueryToolStreamContext } from './queryToolStream.ts';
+import type { DatasetTelemetry } from './telemetry.ts';
+
+/**
+ * One dataset's share of a run: its ids in the order given — games (the caller orders them by date),
+ * team ids for a team dataset, or the season label for a season-wide one.
+ */
+export interface DatasetWork {
+  readonly dataset: Dataset;
+  readonly ids: readonly string[];
+  readonly telemetry: DatasetTelemetry;
+  readonly logger: Logger;
+}
+
+export type DatasetStreamsContext = QueryToolStreamContext &
+  Omit<LegacyStreamContext, keyof QueryToolStreamContext>;
+
+/**
+ * Emits once per finished batch and completes when every batch is written. A batch is planned only
+ * when a slot frees — taking turns between the datasets that still have ids — so each is sized from
+ * every response the planner has learned from so far.
+ */
+export function runDatasetStreams(
+  works: readonly DatasetWork[],
+  context: DatasetStreamsContext,
+  /** Checked before each batch is planned; false stops taking new batches while those in flight finish. */
+  keepGoing: () => boolean = () => true,
+): Observable<unknown> {
+  const batched: BatchCursor[] = [];
+  const perGame: BatchCursor[] = [];
+  for (const work of works.filter((candidate) => candidate.ids.length > 0)) {
+    const { dataset } = work;
+    if (!('source' in dataset)) batched.push(batchCursor({ ...work, dataset }, context));
+    else if (dataset.unit === 'season') batched.push(seasonCursor({ ...work, dataset }, context));
+    else perGame.push(legacyGameCursor({ ...work, dataset }, context));
+  }
+  return merge(
+    pool(batched, context.concurrency, keepGoing),
+    pool(perGame, () => context.latency.slots(), keepGoing),
+  );
+}
+
+/** The cursors' batches, taking turns, at most `concurrency` running at once. */
+function pool(
+  cursors: readonly BatchCursor[],
+  concurrency: number | (() => number),
+  keepGoing: () => boolean,
+): Observable<unknown> {
+  const next = takingTurns(
+    cursors.map((cursor) => () => {
+      const batch = cursor.next();
+      return batch ? { cursor, batch } : undefined;
+    }),
+  );
+  return mergeOnDemand({
+    pull: () => (keepGoing() ? next() : undefined),
+    project: ({ cursor, batch }) => cursor.run(batch),
+    concurrency,
+  });
+}
