@@ -20,7 +20,7 @@ import { migrate } from './sinks/migrate.ts';
 import { HttpClient } from './sources/httpClient.ts';
 import type { CallPolicy, RetryPolicy } from './sources/upstreamCall.ts';
 import { type BackfillSummary, backfill } from './streams/backfill.ts';
-import type { QueryToolDataset } from './streams/dataset.ts';
+import type { Dataset } from './streams/dataset.ts';
 import { DATASETS, resolveDatasets } from './streams/datasets.ts';
 import { formatSummary } from './summary.ts';
 import { verifyCommand } from './verifyCommand.ts';
@@ -51,10 +51,12 @@ Exit codes: 0 ok, 64 usage, 65 data error, 69 upstream unavailable, 70 internal 
 const BACKFILL_USAGE = `Usage: nba-ingest backfill [options]
 
 Loads every final game of a season that coverage does not already list as complete: reference
-data (teams, players, schedule) first, then the datasets side by side, committed per batch. Per-game
-datasets go in GameId batches over the selected final games; season-wide ones (season_lineups) in
-TeamId batches over every team of the season type, whatever games are selected, and again once
-more games are final.
+data (teams, players, schedule) first, then the datasets side by side, committed per batch. Query
+Tool per-game datasets go in GameId batches over the selected final games; legacy per-game ones
+(box score, play-by-play, players on court, hustle) one game per call, as many calls in flight as
+keep the rate limit busy (rate × latency, at most 16); season-wide ones over the whole season
+whatever games are selected — season_lineups in TeamId batches, the aggregates once — and again
+once more games are final. Hustle feeds not published yet (403/404) are asked again by a later run.
 
 Selection:
   --season YYYY-YY          season label (default 2025-26)
@@ -73,7 +75,7 @@ Behaviour:
                             dataset (e.g. 50 games for shot_chart, 10 teams for season_lineups)
   --batch-size N            ids per Query Tool call, 1-300, under either policy (default: the policy's;
                             never more than an endpoint takes, e.g. 10 TeamIds)
-  --concurrency N           batches in flight at once across all datasets, 1-16 (default 2)
+  --concurrency N           Query Tool batches in flight at once across all datasets, 1-16 (default 2)
   --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)
   --rate N, --burst N       client-side rate limit shared by every call to the host: calls per second
                             and burst 1-1000 (default 10/s, burst 5)
@@ -166,7 +168,7 @@ const BACKFILL_OPTIONS = {
 /** Everything a backfill needs besides the database, validated before anything is opened. */
 export interface BackfillSetup {
   readonly flags: BackfillFlags;
-  readonly datasets: readonly QueryToolDataset[];
+  readonly datasets: readonly Dataset[];
   readonly gameIds: readonly GameId[] | undefined;
   readonly apiKey: string;
   readonly baseUrl: string;

@@ -11,12 +11,16 @@ import { type VerifyReport, verify, verifyExitCode } from './streams/verify.ts';
 export const VERIFY_USAGE = `Usage: nba-ingest verify [options]
 
 Checks what the database holds against what the pipeline recorded, per dataset: every final game
-of the season covered (complete or empty), coverage row counts equal to the rows in the table, no
-committed response at the truncation threshold (rowsReturned >= 99% of MaxRowsReturned), how often
-the last run hit the cap (informational), and the dataset's own sanity checks (for shot_chart:
-50-400 shots per game, season FG% 40-55%, period 1-10, x/y present, a known shot_type). Season-wide
-datasets (season_lineups) are checked per team of the season, as of its current final games; and
-across datasets, every player tracked in a game has an advanced box-score row.
+of the season covered (complete or empty; hustle games upstream has not published yet are listed,
+not failed), coverage row counts equal to the rows in the table, no committed Query Tool response
+at the truncation threshold (rowsReturned >= 99% of MaxRowsReturned), how often the last run hit
+the cap (informational), and the dataset's own sanity checks (for shot_chart: 50-400 shots per
+game, season FG% 40-55%, period 1-10, x/y present, a known shot_type). Season-wide datasets are
+checked per team of the season (season_lineups) or for the season (aggregates), as of its current
+final games. Across datasets: every player tracked in a game has an advanced box-score row; the
+advanced box score has exactly the traditional box score's roster; the shot chart's FGA, FGM, FG3A
+and FG3M per team equal the traditional box score's team totals; the play-by-play's last period is
+the one the box score's team minutes imply (240 + 25 per overtime).
 Read-only. Exit 0 when every check passes, 65 when one fails, 78 when the schema is missing or the
 database refuses the user, 69 when the database does not answer.
 

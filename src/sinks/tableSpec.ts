@@ -61,6 +61,11 @@ export interface TableSpec {
   readonly replaceWithinStaged?: readonly string[];
   /** Player and team ids that get placeholder rows when the reference tables do not know them. */
   readonly references?: readonly ReferenceSpec[];
+  /**
+   * A boolean column marking rows the database derives rather than a payload delivers (roster
+   * placeholders): coverage does not count them. Must be a declared column.
+   */
+  readonly placeholderColumn?: string;
   /** Default true: a NULL in a batch never overwrites a known value (a field absent from one response). */
   readonly keepKnownValues?: boolean;
 }
@@ -100,6 +105,9 @@ export function checkTableSpec(spec: TableSpec): TableSpec {
   if (spec.key.length === 0) fail('the natural key is empty');
   for (const name of spec.key) {
     if (!names.has(name)) fail(`key column ${name} is not a declared column`);
+  }
+  if (spec.placeholderColumn !== undefined && !names.has(spec.placeholderColumn)) {
+    fail(`placeholder column ${spec.placeholderColumn} is not a declared column`);
   }
   if (spec.gameColumn !== undefined && !names.has(spec.gameColumn)) {
     fail(`game column ${spec.gameColumn} is not a declared column`);

@@ -59,6 +59,8 @@ export interface CoverageFacts {
   readonly covered: number;
   /** Final games without coverage, or with failed coverage. */
   readonly uncovered: number;
+  /** Final games upstream has not published yet for the dataset (`unavailable`): asked again later. */
+  readonly pending?: number;
   /** In date order; detail is `no coverage` or `failed: <reason>`. */
   readonly sample: readonly GameSample[];
 }
@@ -184,11 +186,12 @@ export async function coverageFacts(
      ), uncovered AS (
        SELECT game_id, game_date,
               CASE WHEN status IS NULL THEN 'no coverage' ELSE 'failed: ' || coalesce(reason, 'no reason') END AS detail
-         FROM final WHERE status IS NULL OR status NOT IN ('complete', 'empty')
+         FROM final WHERE status IS NULL OR status NOT IN ('complete', 'empty', 'unavailable')
      )
      SELECT (SELECT count(*) FROM final)::int AS "finalGames",
             (SELECT count(*) FROM final WHERE status IN ('complete', 'empty'))::int AS covered,
             (SELECT count(*) FROM uncovered)::int AS uncovered,
+            (SELECT count(*) FROM final WHERE status = 'unavailable')::int AS pending,
             coalesce((SELECT json_agg(json_build_object('gameId', game_id, 'detail', detail))
                         FROM (SELECT * FROM uncovered ORDER BY game_date, game_id LIMIT ${SAMPLE_SIZE}) s), '[]') AS sample`,
     [scope.season, scope.seasonType, dataset],
@@ -487,6 +490,10 @@ function violation(check: TableCheck & { kind: 'range' | 'notNull' | 'oneOf' }):
   }
 }
 
+/** Rows the database derives (roster placeholders) are not the payload's: coverage does not count them. */
+const payloadRows = (spec: TableSpec, alias: string): string[] =>
+  spec.placeholderColumn ? [`NOT ${alias}.${quote(spec.placeholderColumn)}`] : [];
+
 /**
  * CTE `covered`: the scope's games ($1, $2) with complete or empty coverage of dataset $3, with their
  * coverage row_count and n, the rows the table holds. Counted per game through the index on the game
@@ -497,7 +504,7 @@ function coveredGames(spec: TableSpec): string {
   return `covered AS MATERIALIZED (
     SELECT c.game_id, g.game_date, c.row_count,
            (SELECT count(*) FROM ${quoteTable(spec.table)} t
-             WHERE ${[`t.${gameColumn} = c.game_id`, ...replaceScope(spec, 't')].join(' AND ')})::int AS n
+             WHERE ${[`t.${gameColumn} = c.game_id`, ...replaceScope(spec, 't'), ...payloadRows(spec, 't')].join(' AND ')})::int AS n
       FROM nba_ingest.coverage c
       JOIN nba.games g ON g.game_id = c.game_id
      WHERE c.dataset = $3 AND c.status IN ('complete', 'empty')
@@ -586,4 +593,102 @@ function asDatabaseError(error: unknown): unknown {
     });
   }
   return error;
+}
+
+/** Coverage of a season-wide dataset that is not scoped by team, and its rows against it. */
+export interface SeasonCoverageFacts {
+  readonly finalGames: number;
+  /** Null when the season has no coverage row. */
+  readonly status: string | null;
+  readonly reason: string | null;
+  /** Final games the coverage is as of. */
+  readonly asOf: number | null;
+  readonly rowCount: number | null;
+  /** Rows the table holds for the season. */
+  readonly rows: number;
+}
+
+export async function seasonCoverageFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  spec: TableSpec,
+  scope: SeasonScope,
+): Promise<SeasonCoverageFacts> {
+  checkTableSpec(spec);
+  const { rows } = await client.query<SeasonCoverageFacts>(
+    `SELECT (SELECT count(*) FROM nba.games
+              WHERE season_label = $1 AND season_type = $2 AND game_status = 3)::int AS "finalGames",
+            c.status, c.reason, c.final_games AS "asOf", c.row_count AS "rowCount",
+            (SELECT count(*) FROM ${quoteTable(spec.table)} t
+              WHERE t.season_label = $1 AND t.season_type = $2)::int AS rows
+       FROM (SELECT 1) one
+       LEFT JOIN nba_ingest.season_coverage c
+         ON c.dataset = $3 AND c.season_label = $1 AND c.season_type = $2`,
+    [scope.season, scope.seasonType, dataset],
+  );
+  return rows[0] as SeasonCoverageFacts;
+}
+
+/** Per team of the games both datasets cover: what one source counts against what another says. */
+export interface TotalsFacts {
+  /** Teams (or games) compared. */
+  readonly compared: number;
+  readonly differing: number;
+  readonly sample: readonly GameSample[];
+}
+
+/**
+ * The cross-source totals `verify` compares, each a query over games covered by both datasets
+ * ($3, $4) of the scope ($1, $2) answering one row per compared unit with `game_id`, `detail` and
+ * `differs`.
+ */
+export const SOURCE_TOTALS = {
+  /** The shot chart's attempts and makes per team against the traditional box score's team totals. */
+  shotsAgainstBoxTotals: `
+    SELECT b.game_id, b.team_id::text || ': box ' || b.fgm || '/' || b.fga || ' (3PT ' || b.fg3m || '/' || b.fg3a ||
+             '), shots ' || coalesce(s.fgm, 0) || '/' || coalesce(s.fga, 0) || ' (3PT ' || coalesce(s.fg3m, 0) || '/' ||
+             coalesce(s.fg3a, 0) || ')' AS detail,
+           (b.fga, b.fgm, b.fg3a, b.fg3m) IS DISTINCT FROM
+             (coalesce(s.fga, 0), coalesce(s.fgm, 0), coalesce(s.fg3a, 0), coalesce(s.fg3m, 0)) AS differs
+      FROM nba.boxscores_traditional_team b
+      JOIN games g ON g.game_id = b.game_id
+      LEFT JOIN (SELECT game_id, team_id, count(*)::int AS fga, (count(*) FILTER (WHERE shot_made))::int AS fgm,
+                        (count(*) FILTER (WHERE is_three))::int AS fg3a,
+                        (count(*) FILTER (WHERE is_three AND shot_made))::int AS fg3m
+                   FROM nba.shot_chart WHERE game_id IN (SELECT game_id FROM games)
+                  GROUP BY game_id, team_id) s ON s.game_id = b.game_id AND s.team_id = b.team_id`,
+  /**
+   * The play-by-play's last period against the periods the box score's team minutes say were played:
+   * 240 in regulation and 25 more per overtime.
+   */
+  playByPlayPeriods: `
+    SELECT g.game_id, 'play-by-play ' || coalesce(p.periods::text, 'none') || ', box score ' || b.periods AS detail,
+           p.periods IS DISTINCT FROM b.periods AS differs
+      FROM games g
+      JOIN (SELECT game_id, (4 + round((max(minutes) - 240) / 25))::int AS periods
+              FROM nba.boxscores_traditional_team GROUP BY game_id) b ON b.game_id = g.game_id
+      LEFT JOIN (SELECT game_id, max(period)::int AS periods FROM nba.play_by_play
+                  WHERE game_id IN (SELECT game_id FROM games) GROUP BY game_id) p ON p.game_id = g.game_id`,
+} as const;
+
+export async function totalsFacts(
+  client: pg.ClientBase,
+  query: string,
+  datasets: { readonly a: string; readonly b: string },
+  scope: SeasonScope,
+): Promise<TotalsFacts> {
+  const { rows } = await client.query<TotalsFacts>(
+    `WITH games AS MATERIALIZED (
+       SELECT g.game_id, g.game_date FROM nba.games g
+         JOIN nba_ingest.coverage ca ON ca.game_id = g.game_id AND ca.dataset = $3 AND ca.status = 'complete'
+         JOIN nba_ingest.coverage cb ON cb.game_id = g.game_id AND cb.dataset = $4 AND cb.status = 'complete'
+        WHERE g.season_label = $1 AND g.season_type = $2
+     ), compared AS (${query})
+     SELECT count(*)::int AS compared, (count(*) FILTER (WHERE differs))::int AS differing,
+            coalesce((SELECT json_agg(json_build_object('gameId', game_id, 'detail', detail))
+                        FROM (SELECT * FROM compared WHERE differs ORDER BY game_id LIMIT ${SAMPLE_SIZE}) m), '[]') AS sample
+       FROM compared`,
+    [scope.season, scope.seasonType, datasets.a, datasets.b],
+  );
+  return rows[0] as TotalsFacts;
 }

@@ -3,6 +3,7 @@
 // nba.boxscores_advanced_team, each with its raw stats object. Units are explicit (rowValues): shares
 // are fractions 0–1, PIE a signed fraction, ratings and paces unbounded; team MIN is rescaled once.
 import type { TableCheck } from '../sinks/verifyQueries.ts';
+import { ADVANCED_BOX, ROSTER_PARITY } from './boxScoreRoster.ts';
 import { gameMeasureDataset } from './gameMeasures.ts';
 import type { StatColumn } from './rowValues.ts';
 
@@ -98,7 +99,7 @@ const teamChecks: readonly TableCheck[] = [
 ];
 
 export const advancedBox = gameMeasureDataset({
-  name: 'advanced_box',
+  name: ADVANCED_BOX,
   side: 'player',
   measure: 'Advanced',
   table: 'nba.boxscores_advanced',
@@ -106,6 +107,10 @@ export const advancedBox = gameMeasureDataset({
   jsonColumn: 'advanced_stats_json',
   fixedBatchSize: 100,
   checks: playerChecks,
+  // A Query Tool row is a real row: it turns a roster placeholder of the same player into one.
+  extra: { columns: [{ name: 'is_placeholder', type: 'bool' }], stats: {}, values: () => [false] },
+  afterWrite: ROSTER_PARITY,
+  placeholderColumn: 'is_placeholder',
 });
 
 export const advancedBoxTeam = gameMeasureDataset({

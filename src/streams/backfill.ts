@@ -16,8 +16,8 @@ import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstr
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
 import type { Dataset } from './dataset.ts';
 import { runDatasetStreams } from './datasetStreams.ts';
-import { LatencyTracker } from './legacyStream.ts';
 import { type SeasonTeams, seasonTeams, selectGames } from './gameSelection.ts';
+import { LatencyTracker } from './legacyStream.ts';
 import { toLedgerRow } from './queryToolStream.ts';
 import {
   gamesTable,
@@ -200,6 +200,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
           planner,
           policy: deps.policy,
           latency: new LatencyTracker(deps.policy.bucket.ratePerSecond),
+          scheduled: new Map(reference.games.map((game) => [game.gameId, game])),
           scope: { leagueId: options.leagueId, season: options.season, seasonType: options.seasonType },
           pool: write ? pool : null,
           runId,

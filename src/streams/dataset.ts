@@ -52,6 +52,11 @@ interface DatasetBase {
   readonly fixedBatchSize: number;
   /** Sanity assertions that real data guarantees, run by `nba-ingest verify` on `table`. */
   readonly checks?: readonly TableCheck[];
+  /**
+   * Statements run in a batch's transaction after its rows and coverage are written, with the ids
+   * loaded as `$1` (text[]): e.g. the advanced box score's placeholders for the traditional roster.
+   */
+  readonly afterWrite?: readonly string[];
 }
 
 /** Batched by GameId, covered per game (nba_ingest.coverage). */
@@ -99,6 +104,13 @@ export interface LegacyCall {
   readonly unavailableStatuses?: readonly number[];
 }
 
+/** The game a legacy call asks for, as the schedule lists it: its payload must name these teams. */
+export interface RequestedGame {
+  readonly gameId: GameId;
+  readonly homeTeamId: number;
+  readonly awayTeamId: number;
+}
+
 /** What a legacy dataset makes of one game's payload. */
 export type LegacyParse =
   /** Rows for each of `tables`, in order (an empty list is a table with no rows for the game). */
@@ -124,13 +136,12 @@ export interface LegacyDataset {
   readonly tables: readonly [TableSpec, ...TableSpec[]];
   /** A final game's payload may genuinely have no rows (covered as `empty`); otherwise it is suspect. */
   readonly emptyGamesPossible?: boolean;
-  /** Pure but for `context.flag` and `context.drop`. `body` is parsed JSON, or the XML text. */
-  parse(gameId: GameId, body: unknown, context: RowContext): LegacyParse;
   /**
-   * Statements run in the game's transaction after its rows and coverage are written, with the
-   * batch's game ids as `$1` (text[]): e.g. the advanced box score's placeholders for the
-   * traditional roster.
+   * Pure but for `context.flag` and `context.drop`. `body` is parsed JSON, or the XML text; a payload
+   * naming another game or teams other than `game`'s is an `identity_mismatch`.
    */
+  parse(game: RequestedGame, body: unknown, context: RowContext): LegacyParse;
+  /** As DatasetBase.afterWrite, with the game's id. */
   readonly afterWrite?: readonly string[];
   /** Sanity assertions run by `nba-ingest verify` on the first table. */
   readonly checks?: readonly TableCheck[];

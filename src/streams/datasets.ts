@@ -1,15 +1,19 @@
 // The datasets a run can load, by the name used in `--datasets`, coverage and the ledger.
 import { advancedBox, advancedBoxTeam } from './advancedBox.ts';
-import type { QueryToolDataset } from './dataset.ts';
+import { boxScoreTraditional } from './boxScoreTraditional.ts';
+import type { Dataset } from './dataset.ts';
 import { defensive } from './defensive.ts';
 import { gameLineups } from './gameLineups.ts';
+import { hustleBox, hustleEvents } from './hustle.ts';
+import { playByPlay } from './playByPlay.ts';
+import { playersOnCourt } from './playersOnCourt.ts';
 import { EVENT_STREAMS } from './queryToolEvents.ts';
 import { seasonLineups } from './seasonLineups.ts';
 import { shotChart } from './shotChart.ts';
 import { tracking } from './tracking.ts';
 import { violations, violationsTeam } from './violations.ts';
 
-export const DATASETS: ReadonlyMap<string, QueryToolDataset> = new Map(
+export const DATASETS: ReadonlyMap<string, Dataset> = new Map(
   [
     shotChart,
     tracking,
@@ -21,11 +25,16 @@ export const DATASETS: ReadonlyMap<string, QueryToolDataset> = new Map(
     gameLineups,
     ...EVENT_STREAMS,
     seasonLineups,
+    boxScoreTraditional,
+    playByPlay,
+    playersOnCourt,
+    hustleBox,
+    hustleEvents,
   ].map((dataset) => [dataset.name, dataset]),
 );
 
 /** `--datasets shot_chart,…` to declarations; unknown names are reported all at once. */
-export function resolveDatasets(list: string): QueryToolDataset[] | { unknown: string[] } {
+export function resolveDatasets(list: string): Dataset[] | { unknown: string[] } {
   const names = [
     ...new Set(
       list
@@ -36,5 +45,5 @@ export function resolveDatasets(list: string): QueryToolDataset[] | { unknown: s
   ];
   const unknown = names.filter((name) => !DATASETS.has(name));
   if (unknown.length > 0 || names.length === 0) return { unknown: unknown.length > 0 ? unknown : [list] };
-  return names.map((name) => DATASETS.get(name) as QueryToolDataset);
+  return names.map((name) => DATASETS.get(name) as Dataset);
 }

@@ -135,6 +135,10 @@ export interface GameMeasure {
   };
   /** The stats as the columns read them, where upstream's unit differs (team MIN); applied once. */
   readonly inColumnUnits?: (stats: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
+  /** Statements run in each batch's transaction after its rows (GameDataset.afterWrite). */
+  readonly afterWrite?: readonly string[];
+  /** TableSpec.placeholderColumn: rows `afterWrite` derives, which coverage does not count. */
+  readonly placeholderColumn?: string;
 }
 
 /** One declaration of a per-game measure, as the generic stream runs it. */
@@ -178,9 +182,11 @@ export function gameMeasureDataset(measure: GameMeasure): QueryToolDataset {
       key: player ? ['game_id', 'nba_id'] : ['game_id', 'team_id'],
       gameColumn: 'game_id',
       references: player ? PLAYER_REFERENCES : TEAM_REFERENCES,
+      ...(measure.placeholderColumn ? { placeholderColumn: measure.placeholderColumn } : {}),
     },
     fixedBatchSize: measure.fixedBatchSize,
     toRows,
     checks: measure.checks,
+    ...(measure.afterWrite ? { afterWrite: measure.afterWrite } : {}),
   };
 }

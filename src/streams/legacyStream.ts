@@ -19,7 +19,14 @@ import {
   isUnavailable,
   upstreamCall,
 } from '../sources/upstreamCall.ts';
-import type { LegacyDataset, LegacyParse, MappingContext, RowContext, SeasonDataset } from './dataset.ts';
+import type {
+  LegacyDataset,
+  LegacyParse,
+  MappingContext,
+  RequestedGame,
+  RowContext,
+  SeasonDataset,
+} from './dataset.ts';
 import {
   type BatchCursor,
   contentHash,
@@ -41,6 +48,8 @@ export interface LegacyStreamContext {
   readonly scope: QueryParams;
   /** Learns each call's latency, from which the runner sizes the legacy concurrency. */
   readonly latency: LatencyTracker;
+  /** The selected games as the schedule lists them: what a per-game payload must name. */
+  readonly scheduled: ReadonlyMap<string, RequestedGame>;
   readonly onGamesDone?: (count: number) => void;
 }
 
@@ -60,7 +69,12 @@ export function legacyGameCursor(work: LegacyWork<LegacyDataset>, context: Legac
   let next = 0;
   return {
     next: () => (next < ids.length ? [ids[next++] as string] : undefined),
-    run: (batch) => defer(() => loadGame(dataset, batch[0] as GameId, { ...context, telemetry, logger })),
+    run: (batch) =>
+      defer(() => {
+        const game = context.scheduled.get(batch[0] as string);
+        if (!game) throw new Error(`game ${batch[0]} is not in the run's schedule`);
+        return loadGame(dataset, game, { ...context, telemetry, logger });
+      }),
   };
 }
 
@@ -78,8 +92,9 @@ export function seasonCursor(work: LegacyWork<SeasonDataset>, context: LegacyStr
   };
 }
 
-async function loadGame(dataset: LegacyDataset, gameId: GameId, context: WorkContext): Promise<void> {
+async function loadGame(dataset: LegacyDataset, game: RequestedGame, context: WorkContext): Promise<void> {
   const { call } = dataset;
+  const { gameId } = game;
   const request: CallRequest = {
     path: call.path(gameId),
     params: call.params(gameId),
@@ -111,7 +126,7 @@ async function loadGame(dataset: LegacyDataset, gameId: GameId, context: WorkCon
     return;
   }
 
-  const parsed = parseWith(context, gameId, (rowContext) => dataset.parse(gameId, step.value, rowContext));
+  const parsed = parseWith(context, gameId, (rowContext) => dataset.parse(game, step.value, rowContext));
   const stored = storable(dataset.tables, parsed, dataset.emptyGamesPossible === true);
   if (!stored.ok) {
     const quarantine = rejectPayload(dataset.name, gameId, stored, step.value, context);

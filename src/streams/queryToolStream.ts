@@ -171,6 +171,7 @@ async function handleOutcome(
       teamCoverage: parsed.teamCoverage,
       ledger,
       quarantine: parsed.quarantine,
+      after: dataset.afterWrite,
     });
     copyMs = result.copyMs;
     mergeMs = result.mergeMs;

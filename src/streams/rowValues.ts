@@ -3,7 +3,7 @@
 // the right type but outside its unit's range is flagged and stored as NULL (the row's raw stats
 // object keeps what arrived), never rescaled: 47.5 in a fraction column is a unit error, not 0.475.
 import { z } from 'zod';
-import type { ColumnSpec, ColumnType } from '../sinks/tableSpec.ts';
+import type { ColumnSpec, ColumnType, ReferenceSpec } from '../sinks/tableSpec.ts';
 
 /** `teamId = 0` on a player row means "several teams"; an assist by player 0 means no assist. */
 export const idOrNull = (value: number | null | undefined): number | null => (value ? value : null);
@@ -11,6 +11,20 @@ export const idOrNull = (value: number | null | undefined): number | null => (va
 /** Absent, empty and the `'0'` some text fields carry for "none" are all NULL. */
 export const textOrNull = (value: string | null | undefined): string | null =>
   value === undefined || value === null || value === '' || value === '0' ? null : value;
+
+/** A player id column whose ids the reference endpoints may not know: they get placeholder rows. */
+export const playerReference = (column: string): ReferenceSpec => ({
+  column,
+  table: 'nba.players',
+  placeholder: { full_name: 'Unknown Player' },
+});
+
+/** A team id column, likewise. */
+export const teamReference = (column: string): ReferenceSpec => ({
+  column,
+  table: 'nba.teams',
+  placeholder: { team_name: 'Unknown Team' },
+});
 
 /** `2025-26` → 2025. */
 export const seasonYearOf = (seasonLabel: string): number => Number(seasonLabel.slice(0, 4));

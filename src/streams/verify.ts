@@ -16,7 +16,12 @@ import {
   missingRelations,
   type RowCountFacts,
   rowCountFacts,
+  SOURCE_TOTALS,
+  type SeasonCoverageFacts,
   type SeasonScope,
+  seasonCoverageFacts,
+  type TotalsFacts,
+  totalsFacts,
   type TableCheck,
   type TableCheckFacts,
   type TruncationFacts,
@@ -26,25 +31,63 @@ import {
   truncationFacts,
 } from '../sinks/verifyQueries.ts';
 import { TRUNCATION_RATIO } from '../sources/queryTool.ts';
-import type { QueryToolDataset } from './dataset.ts';
+import type { TableSpec } from '../sinks/tableSpec.ts';
+import { ADVANCED_BOX } from './boxScoreRoster.ts';
+import type { Dataset } from './dataset.ts';
+
+/** A dataset's own table: the one its coverage counts. */
+export const tableOf = (dataset: Dataset): TableSpec =>
+  'source' in dataset ? dataset.tables[0] : dataset.table;
+
+const TRADITIONAL_BOX = 'boxscore_traditional';
 
 /**
  * Consistencies real data guarantees between datasets, by dataset name: checked when a verify
- * covers both. A player tracked in a game played in it, so the Advanced box score has him too.
+ * covers both. A player tracked in a game played in it, so the Advanced box score has him too; the
+ * advanced box score holds exactly the traditional roster (placeholders for players who did not play).
  */
 const CROSS_CHECKS: readonly { name: string; from: string; to: string; columns: readonly string[] }[] = [
-  { name: 'tracked_players_in_advanced_box', from: 'tracking', to: 'advanced_box', columns: ['nba_id'] },
+  { name: 'tracked_players_in_advanced_box', from: 'tracking', to: ADVANCED_BOX, columns: ['nba_id'] },
+  { name: 'roster_in_advanced_box', from: TRADITIONAL_BOX, to: ADVANCED_BOX, columns: ['nba_id', 'team_id'] },
+  { name: 'advanced_box_in_roster', from: ADVANCED_BOX, to: TRADITIONAL_BOX, columns: ['nba_id', 'team_id'] },
 ];
 
-function crossChecksOf(datasets: readonly QueryToolDataset[]): CrossCheck[] {
+function crossChecksOf(datasets: readonly Dataset[]): CrossCheck[] {
   const byName = new Map(datasets.map((dataset) => [dataset.name, dataset]));
   return CROSS_CHECKS.flatMap(({ name, from, to, columns }) => {
     const a = byName.get(from);
     const b = byName.get(to);
     if (!a || !b) return [];
-    return [{ name, from: { dataset: from, spec: a.table }, to: { dataset: to, spec: b.table }, columns }];
+    return [
+      { name, from: { dataset: from, spec: tableOf(a) }, to: { dataset: to, spec: tableOf(b) }, columns },
+    ];
   });
 }
+
+/** Totals one source states against what another source's rows add up to (SOURCE_TOTALS). */
+const TOTALS_CHECKS: readonly {
+  readonly name: string;
+  readonly a: string;
+  readonly b: string;
+  readonly query: keyof typeof SOURCE_TOTALS;
+  readonly expected: string;
+}[] = [
+  {
+    name: 'shots_match_box_totals',
+    a: 'shot_chart',
+    b: TRADITIONAL_BOX,
+    query: 'shotsAgainstBoxTotals',
+    expected: 'per team, shot chart FGA/FGM/FG3A/FG3M = the traditional box score team totals',
+  },
+  {
+    name: 'periods_match_box_minutes',
+    a: 'play_by_play',
+    b: TRADITIONAL_BOX,
+    query: 'playByPlayPeriods',
+    expected:
+      'the last play-by-play period = 4 + overtimes from the box score team minutes (240 + 25 per OT)',
+  },
+];
 
 /** `info` checks are measured and shown but never fail a verify. */
 export type CheckStatus = 'pass' | 'fail' | 'info';
@@ -63,7 +106,7 @@ export interface CheckResult {
 }
 
 export interface VerifyOptions extends SeasonScope {
-  readonly datasets: readonly QueryToolDataset[];
+  readonly datasets: readonly Dataset[];
 }
 
 export interface VerifyReport {
@@ -85,7 +128,12 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
     const wanted = [
       ...LEDGER_RELATIONS,
       ...(options.datasets.some((dataset) => dataset.unit === 'team') ? ['nba_ingest.team_coverage'] : []),
-      ...options.datasets.map((dataset) => dataset.table.table),
+      ...(options.datasets.some((dataset) => dataset.unit === 'season')
+        ? ['nba_ingest.season_coverage']
+        : []),
+      ...options.datasets
+        .flatMap((dataset) => ('source' in dataset ? dataset.tables : [dataset.table]))
+        .map((spec) => spec.table),
     ];
     const missing = await missingRelations(client, [...new Set(wanted)]);
     if (missing.length > 0) {
@@ -98,31 +146,44 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
     const results: CheckResult[] = [];
     for (const dataset of options.datasets) {
       const name = dataset.name;
+      const table = tableOf(dataset);
+      if (dataset.unit === 'season') {
+        results.push(
+          ...judgeSeasonCoverage(name, table.table, await seasonCoverageFacts(client, name, table, scope)),
+        );
+        continue;
+      }
       if (dataset.unit === 'team') {
         results.push(judgeCoverage(name, await teamCoverageFacts(client, name, scope), 'teams'));
-        const facts = await teamRowCountFacts(client, name, dataset.table, scope);
-        results.push(judgeRowCounts(name, dataset.table.table, facts, 'team'));
-        results.push(judgeTeamScope(name, dataset.table.table, facts.foreignRows));
+        const facts = await teamRowCountFacts(client, name, table, scope);
+        results.push(judgeRowCounts(name, table.table, facts, 'team'));
+        results.push(judgeTeamScope(name, table.table, facts.foreignRows));
       } else {
         results.push(judgeCoverage(name, await coverageFacts(client, name, scope)));
-        results.push(
-          judgeRowCounts(name, dataset.table.table, await rowCountFacts(client, name, dataset.table, scope)),
-        );
+        results.push(judgeRowCounts(name, table.table, await rowCountFacts(client, name, table, scope)));
       }
-      results.push(judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO, scope)));
-      results.push(judgeCapHits(name, await capHitFacts(client, name)));
+      if (!('source' in dataset)) {
+        // Only Query Tool responses can be silently truncated.
+        results.push(judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO, scope)));
+        results.push(judgeCapHits(name, await capHitFacts(client, name)));
+      }
       for (const check of dataset.checks ?? []) {
         results.push(
           judgeTableCheck(
             name,
             check,
-            await tableCheckFacts(client, name, dataset.table, check, scope, dataset.unit ?? 'game'),
+            await tableCheckFacts(client, name, table, check, scope, dataset.unit ?? 'game'),
           ),
         );
       }
     }
     for (const check of crossChecksOf(options.datasets)) {
       results.push(judgeCrossCheck(check, await crossCheckFacts(client, check, scope)));
+    }
+    const names = new Set(options.datasets.map((dataset) => dataset.name));
+    for (const check of TOTALS_CHECKS.filter(({ a, b }) => names.has(a) && names.has(b))) {
+      const facts = await totalsFacts(client, SOURCE_TOTALS[check.query], check, scope);
+      results.push(judgeTotals(check, facts));
     }
     return results;
   });
@@ -163,11 +224,14 @@ export function judgeCoverage(
         : `${facts.covered}/${facts.finalGames} ${of} (${percent(facts.covered / facts.finalGames)})` +
           (facts.uncovered > 0
             ? `, ${facts.uncovered} missing${of === 'teams' ? ', failed or stale' : ' or failed'}`
+            : '') +
+          (facts.pending
+            ? `, ${facts.pending} not published upstream yet (asked again by the next run)`
             : ''),
     expected:
       of === 'teams'
         ? '100% of the teams of final games complete as of the current final games'
-        : '100% of final games complete or empty',
+        : '100% of final games complete or empty (or not published upstream yet)',
     details: games(facts.sample),
   };
 }
@@ -198,6 +262,55 @@ export function judgeTeamScope(dataset: string, table: string, foreignRows: numb
     expected: `every team in ${table} was requested and covered for the season`,
     details: [],
   };
+}
+
+export function judgeTotals(
+  check: { readonly name: string; readonly a: string; readonly b: string; readonly expected: string },
+  facts: TotalsFacts,
+): CheckResult {
+  return {
+    name: `${check.a}.${check.name}`,
+    dataset: check.a,
+    status: facts.compared === 0 ? 'info' : facts.differing === 0 ? 'pass' : 'fail',
+    value:
+      facts.compared === 0
+        ? `no game covered by both ${check.a} and ${check.b}`
+        : `${facts.differing} of ${facts.compared} differ`,
+    expected: check.expected,
+    details: games(facts.sample),
+  };
+}
+
+/** A season-wide dataset: covered as of today's final games, and its rows as coverage counted them. */
+export function judgeSeasonCoverage(
+  dataset: string,
+  table: string,
+  facts: SeasonCoverageFacts,
+): CheckResult[] {
+  const current = facts.status === 'complete' && facts.asOf === facts.finalGames;
+  return [
+    {
+      name: `${dataset}.coverage`,
+      dataset,
+      status: current && facts.finalGames > 0 ? 'pass' : 'fail',
+      value:
+        facts.status === null
+          ? 'the season has no coverage'
+          : facts.status !== 'complete'
+            ? `failed: ${facts.reason ?? 'no reason'}`
+            : `complete as of ${facts.asOf} of ${facts.finalGames} final games`,
+      expected: 'the season complete as of the current final games',
+      details: [],
+    },
+    {
+      name: `${dataset}.row_counts`,
+      dataset,
+      status: facts.status !== 'complete' || facts.rowCount === facts.rows ? 'pass' : 'fail',
+      value: `coverage ${facts.rowCount ?? '-'}, table ${facts.rows}`,
+      expected: `coverage row_count = rows in ${table} for the season`,
+      details: [],
+    },
+  ];
 }
 
 export function judgeCrossCheck(check: CrossCheck, facts: CrossCheckFacts): CheckResult {
