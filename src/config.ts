@@ -5,6 +5,7 @@ import { EXIT, ExitError } from './exitCodes.ts';
 import { type GameId, gameIdProblem } from './gameId.ts';
 import { BATCH_POLICIES } from './streams/batchPlanner.ts';
 import { DATASETS } from './streams/datasets.ts';
+import { MAX_LEGACY_CONCURRENCY } from './streams/legacyStream.ts';
 
 export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season', 'All Star'] as const;
 
@@ -56,6 +57,8 @@ export const backfillFlagsSchema = z
       .default('planner'),
     'batch-size': positiveInt(300).optional(),
     concurrency: positiveInt(16).default(2),
+    // Unset: the run sizes it from the rate limit and the calls' latency.
+    'legacy-concurrency': positiveInt(MAX_LEGACY_CONCURRENCY).optional(),
     // Below 100 rows even one game's answer is truncated (a game has ≈22 to ≈600 rows per measure).
     'max-rows': positiveInt(10_000).min(100, 'must be at least 100').default(10_000),
     rate: z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(10),

@@ -76,6 +76,8 @@ Behaviour:
   --batch-size N            ids per Query Tool call, 1-300, under either policy (default: the policy's;
                             never more than an endpoint takes, e.g. 10 TeamIds)
   --concurrency N           Query Tool batches in flight at once across all datasets, 1-16 (default 2)
+  --legacy-concurrency N    one-game legacy calls in flight at once, 1-16 (default: as many as keep
+                            the rate limit busy, from the calls' latency)
   --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)
   --rate N, --burst N       client-side rate limit shared by every call to the host: calls per second
                             and burst 1-1000 (default 10/s, burst 5)
@@ -157,6 +159,7 @@ const BACKFILL_OPTIONS = {
   'batch-policy': { type: 'string' },
   'batch-size': { type: 'string' },
   concurrency: { type: 'string' },
+  'legacy-concurrency': { type: 'string' },
   'max-rows': { type: 'string' },
   rate: { type: 'string' },
   burst: { type: 'string' },
@@ -250,6 +253,7 @@ export async function runBackfill(setup: BackfillSetup, db: Database): Promise<B
         batchPolicy: flags['batch-policy'],
         batchSize: flags['batch-size'],
         concurrency: flags.concurrency,
+        legacyConcurrency: flags['legacy-concurrency'],
         maxRowsReturned: flags['max-rows'],
       },
       {

@@ -47,6 +47,8 @@ export interface BackfillOptions {
   /** Forces this many games per batch under either policy. */
   readonly batchSize?: number | undefined;
   readonly concurrency: number;
+  /** One-game legacy calls in flight; unset, sized from the rate limit and the calls' latency. */
+  readonly legacyConcurrency?: number | undefined;
   readonly maxRowsReturned: number;
 }
 
@@ -210,6 +212,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
             finalGames: season.finalGames,
           },
           concurrency: options.concurrency,
+          legacyConcurrency: options.legacyConcurrency,
           onGamesDone: (count) => {
             done += count;
             deps.onProgress?.({ total, done });
@@ -436,6 +439,7 @@ function runArgs(options: BackfillOptions): Record<string, unknown> {
     batchPolicy: options.batchPolicy,
     batchSize: options.batchSize,
     concurrency: options.concurrency,
+    legacyConcurrency: options.legacyConcurrency,
     maxRowsReturned: options.maxRowsReturned,
   };
 }

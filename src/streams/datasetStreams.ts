@@ -21,7 +21,10 @@ export interface DatasetWork {
 }
 
 export type DatasetStreamsContext = QueryToolStreamContext &
-  Omit<LegacyStreamContext, keyof QueryToolStreamContext>;
+  Omit<LegacyStreamContext, keyof QueryToolStreamContext> & {
+    /** One-game legacy calls in flight; unset, as many as keep the rate limit busy (LatencyTracker). */
+    readonly legacyConcurrency?: number | undefined;
+  };
 
 /**
  * Emits once per finished batch and completes when every batch is written. A batch is planned only
@@ -44,7 +47,7 @@ export function runDatasetStreams(
   }
   return merge(
     pool(batched, context.concurrency, keepGoing),
-    pool(perGame, () => context.latency.slots(), keepGoing),
+    pool(perGame, context.legacyConcurrency ?? (() => context.latency.slots()), keepGoing),
   );
 }
 
