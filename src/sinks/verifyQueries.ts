@@ -420,7 +420,7 @@ export async function tableCheckFacts(
   check: TableCheck,
   scope: SeasonScope,
   /** What the table's rows belong to: games of the season, or teams of a season-wide dataset. */
-  per: 'game' | 'team' = 'game',
+  per: RowUnit = 'game',
 ): Promise<TableCheckFacts> {
   checkTableCheck(spec, check, per);
   const { inScope, idColumn, order } = rowScope(spec, per);
@@ -490,6 +490,9 @@ function violation(check: TableCheck & { kind: 'range' | 'notNull' | 'oneOf' }):
   }
 }
 
+/** What a dataset's rows are per: a game, a team of the season, or the season. */
+export type RowUnit = 'game' | 'team' | 'season';
+
 /** Rows the database derives (roster placeholders) are not the payload's: coverage does not count them. */
 const payloadRows = (spec: TableSpec, alias: string): string[] =>
   spec.placeholderColumn ? [`NOT ${alias}.${quote(spec.placeholderColumn)}`] : [];
@@ -516,10 +519,7 @@ function coveredGames(spec: TableSpec): string {
  * The rows of the scope ($1 season, $2 season type) a check reads: through the game column for
  * per-game tables, through season_label and season_type for season-wide ones (keyed by team_id).
  */
-function rowScope(
-  spec: TableSpec,
-  per: 'game' | 'team',
-): { inScope: string; idColumn: string; order: string } {
+function rowScope(spec: TableSpec, per: RowUnit): { inScope: string; idColumn: string; order: string } {
   const table = quoteTable(spec.table);
   if (per === 'game' && spec.gameColumn !== undefined) {
     const gameColumn = quote(spec.gameColumn);
@@ -538,7 +538,7 @@ function rowScope(
 }
 
 /** Throws a TableSpecError when a check names a column the declaration does not have. */
-export function checkTableCheck(spec: TableSpec, check: TableCheck, per: 'game' | 'team' = 'game'): void {
+export function checkTableCheck(spec: TableSpec, check: TableCheck, per: RowUnit = 'game'): void {
   checkTableSpec(spec);
   const declared = new Set(spec.columns.map((column) => column.name));
   if (per === 'team' && !SEASON_COLUMNS.every((column) => declared.has(column))) {

@@ -8,6 +8,7 @@ import { hustleBox, hustleEvents } from './hustle.ts';
 import { playByPlay } from './playByPlay.ts';
 import { playersOnCourt } from './playersOnCourt.ts';
 import { EVENT_STREAMS } from './queryToolEvents.ts';
+import { playerAggregates, teamAggregates } from './seasonAggregates.ts';
 import { seasonLineups } from './seasonLineups.ts';
 import { shotChart } from './shotChart.ts';
 import { tracking } from './tracking.ts';
@@ -30,6 +31,8 @@ export const DATASETS: ReadonlyMap<string, Dataset> = new Map(
     playersOnCourt,
     hustleBox,
     hustleEvents,
+    playerAggregates,
+    teamAggregates,
   ].map((dataset) => [dataset.name, dataset]),
 );
 

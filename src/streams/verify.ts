@@ -2,6 +2,7 @@
 // registry. Facts come from the sink in one read-only snapshot; judging them is pure, below.
 import type pg from 'pg';
 import { DatabaseError } from '../sinks/databaseError.ts';
+import type { TableSpec } from '../sinks/tableSpec.ts';
 import {
   type CapHitFacts,
   type CoverageFacts,
@@ -16,22 +17,21 @@ import {
   missingRelations,
   type RowCountFacts,
   rowCountFacts,
-  SOURCE_TOTALS,
   type SeasonCoverageFacts,
   type SeasonScope,
+  SOURCE_TOTALS,
   seasonCoverageFacts,
-  type TotalsFacts,
-  totalsFacts,
   type TableCheck,
   type TableCheckFacts,
+  type TotalsFacts,
   type TruncationFacts,
   tableCheckFacts,
   teamCoverageFacts,
   teamRowCountFacts,
+  totalsFacts,
   truncationFacts,
 } from '../sinks/verifyQueries.ts';
 import { TRUNCATION_RATIO } from '../sources/queryTool.ts';
-import type { TableSpec } from '../sinks/tableSpec.ts';
 import { ADVANCED_BOX } from './boxScoreRoster.ts';
 import type { Dataset } from './dataset.ts';
 
@@ -151,9 +151,7 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
         results.push(
           ...judgeSeasonCoverage(name, table.table, await seasonCoverageFacts(client, name, table, scope)),
         );
-        continue;
-      }
-      if (dataset.unit === 'team') {
+      } else if (dataset.unit === 'team') {
         results.push(judgeCoverage(name, await teamCoverageFacts(client, name, scope), 'teams'));
         const facts = await teamRowCountFacts(client, name, table, scope);
         results.push(judgeRowCounts(name, table.table, facts, 'team'));

@@ -35,6 +35,9 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
     '006_nba_lineups_game.sql',
     '007_nba_querytool_events.sql',
     '008_nba_lineups_season.sql',
+    '009_nba_legacy_games.sql',
+    '010_nba_season_aggregates.sql',
+    '011_nba_ingest_legacy_coverage.sql',
   ]);
 
   t.deepEqual(await migrate(pool), [
@@ -46,6 +49,9 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
     '006_nba_lineups_game',
     '007_nba_querytool_events',
     '008_nba_lineups_season',
+    '009_nba_legacy_games',
+    '010_nba_season_aggregates',
+    '011_nba_ingest_legacy_coverage',
   ]);
   const recorded = await pool.query<{ version: number; name: string; checksum: string }>(
     'SELECT version, name, checksum FROM nba_ingest.schema_migrations ORDER BY version',
@@ -61,6 +67,9 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
       [6, 'nba_lineups_game', 64],
       [7, 'nba_querytool_events', 64],
       [8, 'nba_lineups_season', 64],
+      [9, 'nba_legacy_games', 64],
+      [10, 'nba_season_aggregates', 64],
+      [11, 'nba_ingest_legacy_coverage', 64],
     ],
   );
   const tables = await pool.query(
@@ -71,13 +80,22 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
     [
       'nba.boxscores_advanced',
       'nba.boxscores_advanced_team',
+      'nba.boxscores_traditional',
+      'nba.boxscores_traditional_team',
       'nba.defensive_stats',
       'nba.games',
+      'nba.hustle_events',
+      'nba.hustle_stats',
+      'nba.hustle_stats_team',
       'nba.lineup_stats_game',
       'nba.lineup_stats_season',
+      'nba.play_by_play',
+      'nba.player_stats_aggregated',
       'nba.players',
+      'nba.players_on_court',
       'nba.querytool_events',
       'nba.shot_chart',
+      'nba.team_stats_aggregated',
       'nba.teams',
       'nba.tracking_stats',
       'nba.violations_player',
@@ -87,6 +105,7 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
       'nba_ingest.requests',
       'nba_ingest.runs',
       'nba_ingest.schema_migrations',
+      'nba_ingest.season_coverage',
       'nba_ingest.team_coverage',
     ],
   );
@@ -107,9 +126,12 @@ test('two processes migrating at once apply each migration exactly once', async 
       '006_nba_lineups_game',
       '007_nba_querytool_events',
       '008_nba_lineups_season',
+      '009_nba_legacy_games',
+      '010_nba_season_aggregates',
+      '011_nba_ingest_legacy_coverage',
     ]);
     const count = await pool.query('SELECT count(*)::int AS n FROM nba_ingest.schema_migrations');
-    t.is(count.rows[0].n, 8);
+    t.is(count.rows[0].n, 11);
   } finally {
     await other.end();
   }
