@@ -1,4 +1,5 @@
 // The human-readable run summary printed at the end of a backfill (the JSON one is the same object).
+import { UNAVAILABLE_RECHECK_MINUTES } from './sinks/coverage.ts';
 import type { BackfillSummary, DatasetUnit } from './streams/backfill.ts';
 
 const number = new Intl.NumberFormat('en-US');
@@ -19,7 +20,7 @@ export function formatSummary(summary: BackfillSummary): string {
       .map(([measure, count]) => `${measure} ${count}`)
       .join(', ');
     lines.push(
-      `${d.dataset}: ${number.format(d.gamesLoaded)} ${UNITS[d.unit]}s ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed${d.gamesUnavailable ? `, ${number.format(d.gamesUnavailable)} not published yet (asked again next run)` : ''}`,
+      `${d.dataset}: ${number.format(d.gamesLoaded)} ${UNITS[d.unit]}s ${summary.dryRun ? 'fetched and checked (dry run: nothing written)' : 'loaded'}, ${number.format(d.gamesSkipped)} already covered, ${number.format(d.gamesFailed)} failed${d.gamesUnavailable + d.gamesWaiting ? `, ${number.format(d.gamesUnavailable + d.gamesWaiting)} not published upstream yet (asked again ${UNAVAILABLE_RECHECK_MINUTES} min after the last try)` : ''}`,
       `  rows ${number.format(d.rows)} (inserted ${number.format(d.rowsInserted)}, updated ${number.format(d.rowsUpdated)}, unchanged ${number.format(d.rowsUnchanged)})`,
       `  calls ${d.calls}${measures ? ` (${measures})` : ''}, floor ${d.floorCalls.rows} by rows (${d.floorCalls.requests} within request limits), splits ${d.splits}, retries ${d.retries}, throttled waits ${d.throttledWaits}`,
     );

@@ -25,6 +25,28 @@ export async function coveredGames(
   return new Set(result.rows.map((row) => row.game_id));
 }
 
+/**
+ * How long a game upstream had not published (hustle XML 403/404) is left alone before it is asked
+ * again: feeds appear hours after the final buzzer, so asking on every run only spends calls.
+ */
+export const UNAVAILABLE_RECHECK_MINUTES = 60;
+
+/** The games among `gameIds` that `dataset` found not published within UNAVAILABLE_RECHECK_MINUTES. */
+export async function recentlyUnavailable(
+  pool: pg.Pool,
+  dataset: string,
+  gameIds: readonly string[],
+): Promise<Set<string>> {
+  if (gameIds.length === 0) return new Set();
+  const result = await pool.query<{ game_id: string }>(
+    `SELECT game_id FROM nba_ingest.coverage
+     WHERE dataset = $1 AND game_id = ANY($2::text[]) AND status = 'unavailable'
+       AND fetched_at > now() - make_interval(mins => $3)`,
+    [dataset, gameIds, UNAVAILABLE_RECHECK_MINUTES],
+  );
+  return new Set(result.rows.map((row) => row.game_id));
+}
+
 /** Coverage of `gameIds` in `dataset`, counted by status. */
 export async function coverageSummary(
   pool: pg.Pool,

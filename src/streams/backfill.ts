@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { EXIT, type ExitCode, ExitError, exitCodeForFailures } from '../exitCodes.ts';
 import type { GameId } from '../gameId.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
-import { coveredGames, coveredSeason, coveredTeams } from '../sinks/coverage.ts';
+import { coveredGames, coveredSeason, coveredTeams, recentlyUnavailable } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
 import { QueryToolSource, reasonOf, truncationThreshold } from '../sources/queryTool.ts';
@@ -71,6 +71,8 @@ export interface DatasetSummary {
   readonly gamesFailed: number;
   /** Games upstream has not published yet (hustle XML): not covered, asked again by a later run. */
   readonly gamesUnavailable: number;
+  /** Games found not published within the recheck interval, left alone by this run. */
+  readonly gamesWaiting: number;
   readonly rows: number;
   readonly rowsInserted: number;
   readonly rowsUpdated: number;
@@ -170,8 +172,9 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         {
           dataset: dataset.name,
           unit: unitOf(dataset),
-          candidates: plan.ids.length + plan.skipped,
+          candidates: plan.ids.length + plan.skipped + plan.waiting,
           covered: plan.skipped,
+          notPublishedYet: plan.waiting,
           toLoad: plan.ids.length,
         },
         'selected',
@@ -390,11 +393,12 @@ function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry, limits: 
   return {
     dataset: plan.dataset.name,
     unit: unitOf(plan.dataset),
-    gamesSelected: plan.ids.length + plan.skipped,
+    gamesSelected: plan.ids.length + plan.skipped + plan.waiting,
     gamesSkipped: plan.skipped,
     gamesLoaded: telemetry.gamesLoaded,
     gamesFailed: telemetry.gamesFailed,
     gamesUnavailable: telemetry.gamesUnavailable,
+    gamesWaiting: plan.waiting,
     rows: telemetry.rowsWritten,
     rowsInserted: telemetry.rowsInserted,
     rowsUpdated: telemetry.rowsUpdated,
@@ -456,6 +460,8 @@ interface DatasetPlan {
   readonly ids: string[];
   /** Candidates already covered. */
   readonly skipped: number;
+  /** Candidates upstream had not published when last asked, within the recheck interval. */
+  readonly waiting: number;
 }
 
 /** What the first calls of a run failing usually means, said next to the reason. */
@@ -481,7 +487,7 @@ async function planDataset(
   if (dataset.unit === 'season') {
     const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
     const current = !options.fullRefresh && (await coveredSeason(pool, dataset.name, scope));
-    return { dataset, ids: current ? [] : [options.season], skipped: current ? 1 : 0 };
+    return { dataset, ids: current ? [] : [options.season], skipped: current ? 1 : 0, waiting: 0 };
   }
   if (dataset.unit === 'team') {
     const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
@@ -489,11 +495,15 @@ async function planDataset(
       ? new Set<number>()
       : await coveredTeams(pool, dataset.name, scope, season.teams);
     const ids = season.teams.filter((id) => !covered.has(id)).map(String);
-    return { dataset, ids, skipped: season.teams.length - ids.length };
+    return { dataset, ids, skipped: season.teams.length - ids.length, waiting: 0 };
   }
   const covered = options.fullRefresh
     ? new Set<string>()
     : await coveredGames(pool, dataset.name, finalGames);
-  const ids = finalGames.filter((id) => !covered.has(id));
-  return { dataset, ids, skipped: finalGames.length - ids.length };
+  // Asking again for a feed upstream had not published an hour ago only spends calls: --full-refresh does.
+  const waiting = options.fullRefresh
+    ? new Set<string>()
+    : await recentlyUnavailable(pool, dataset.name, finalGames);
+  const ids = finalGames.filter((id) => !covered.has(id) && !waiting.has(id));
+  return { dataset, ids, skipped: covered.size, waiting: waiting.size };
 }
