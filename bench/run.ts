@@ -1,6 +1,6 @@
-// `npm run bench`: a full-season backfill of every Query Tool dataset measured side by side in one
-// run — the planner, the previous implementation's fixed batch seeds, and the previous
-// implementation's whole policy (fixed seeds, one dataset after another, one batch at a time) —
+// `npm run bench`: a full-season backfill of every dataset measured side by side in one run — the
+// planner, the previous implementation's fixed batch seeds, and the previous implementation's whole
+// policy (fixed seeds, one dataset after another, one batch at a time, 4 legacy games at once) —
 // each as real CLI processes against the same replica (latency and rate-limit model stated in the
 // output); then the loader against a plain COPY of the same shot rows into the indexed target and
 // against row-by-row INSERT … ON CONFLICT. Prints tables and writes the figures as JSON under
@@ -211,6 +211,8 @@ interface Policy {
   /** One backfill of every dataset, or one backfill per dataset in turn. */
   readonly datasetsTogether: boolean;
   readonly concurrency: number;
+  /** One-game legacy calls in flight; unset, the run sizes it from the rate limit and latency. */
+  readonly legacyConcurrency?: number;
 }
 
 const POLICIES: readonly Policy[] = [
@@ -231,10 +233,12 @@ const POLICIES: readonly Policy[] = [
   {
     name: 'previous',
     description:
-      "previous implementation's policy: fixed seeds, one dataset after another, one batch at a time",
+      "previous implementation's policy: fixed seeds, one dataset after another, one batch at a time, 4 legacy games at once",
     batchPolicy: 'fixed',
     datasetsTogether: false,
     concurrency: 1,
+    // GAME_DATA_CONCURRENCY=4 (previous-implementation.md §4.4).
+    legacyConcurrency: 4,
   },
 ];
 
@@ -300,6 +304,7 @@ async function backfill(
       String(flags.rate),
       '--burst',
       String(flags.burst),
+      ...(policy.legacyConcurrency ? ['--legacy-concurrency', String(policy.legacyConcurrency)] : []),
     ],
     {
       env: {
@@ -437,7 +442,7 @@ function printReport(report: {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const { model } = report;
   out(
-    `full-season backfill of every Query Tool dataset, replica ${model.season}, ${model.latency.baseMs} ms + ${model.latency.perRowUs} µs/row per call, ${model.rateLimit.ratePerSecond} calls/s`,
+    `full-season backfill of every dataset, replica ${model.season}, ${model.latency.baseMs} ms + ${model.latency.perRowUs} µs/row per call, ${model.rateLimit.ratePerSecond} calls/s`,
   );
   for (const p of report.policies) out(`  ${p.policy}: ${p.description}`);
   out();
