@@ -5,21 +5,30 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { indexSeason } from './seasonIndex.ts';
+import { boxscoreEndpoint } from './server/boxscoreEndpoint.ts';
 import type { Endpoint, EndpointContext } from './server/endpoint.ts';
-import { gameIdList } from './server/endpoint.ts';
+import { endpointRouter, requestedGameCount } from './server/endpoint.ts';
 import { eventPlayerEndpoint } from './server/eventPlayerEndpoint.ts';
 import { type FaultKind, FaultPlan } from './server/faults.ts';
 import { FixtureStore } from './server/fixtures.ts';
 import { gameLineupsEndpoint } from './server/gameLineupsEndpoint.ts';
 import { gamePlayerEndpoint } from './server/gamePlayerEndpoint.ts';
 import { gameTeamEndpoint } from './server/gameTeamEndpoint.ts';
+import {
+  hustleBoxScoreEndpoint,
+  hustleEventsEndpoint,
+  hustleFolderEndpoint,
+} from './server/hustleEndpoints.ts';
 import { type ReplicaOptions, resolveReplicaOptions } from './server/options.ts';
+import { pbpEndpoint } from './server/pbpEndpoint.ts';
+import { pocEndpoint } from './server/pocEndpoint.ts';
 import { QueryParams } from './server/queryParams.ts';
 import { playerIndexEndpoint, teamIndexEndpoint } from './server/referenceIndexEndpoints.ts';
 import { type ReplicaStats, StatsRecorder } from './server/replicaStats.ts';
 import { errorReply, type Reply } from './server/reply.ts';
 import { scheduleEndpoint } from './server/scheduleEndpoint.ts';
 import { scoreboardEndpoint } from './server/scoreboardEndpoint.ts';
+import { statsPlayerEndpoint, statsTeamEndpoint } from './server/seasonAggregatesEndpoint.ts';
 import { seasonLineupsEndpoint } from './server/seasonLineupsEndpoint.ts';
 import { TokenBucket } from './server/tokenBucket.ts';
 import { loadSkeleton, type Skeleton } from './skeleton.ts';
@@ -49,6 +58,15 @@ const ENDPOINTS: readonly Endpoint[] = [
   gameTeamEndpoint,
   gameLineupsEndpoint,
   seasonLineupsEndpoint,
+  boxscoreEndpoint,
+  pbpEndpoint,
+  pocEndpoint,
+  hustleBoxScoreEndpoint,
+  hustleEventsEndpoint,
+  // After the two feeds: the router tries file patterns in this order.
+  hustleFolderEndpoint,
+  statsPlayerEndpoint,
+  statsTeamEndpoint,
 ];
 const JSON_TYPE = 'application/json; charset=utf-8';
 const STATUS_FAULTS: Partial<Record<FaultKind, number>> = { '429': 429, '500': 500, '503': 503, '504': 504 };
@@ -65,7 +83,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     fixtures: new FixtureStore(resolved.fixturesDir),
     now: () => new Date(),
   };
-  const endpoints = new Map(ENDPOINTS.map((endpoint) => [endpoint.path, endpoint]));
+  const route = endpointRouter(ENDPOINTS);
   const bucket = resolved.rateLimit
     ? new TokenBucket(resolved.rateLimit.ratePerSecond, resolved.rateLimit.burst)
     : null;
@@ -77,9 +95,9 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     const rawUrl = request.url ?? '/';
     const target = new URL(rawUrl, 'http://replica.invalid');
     const params = new QueryParams(target.searchParams);
-    const endpoint = endpoints.get(target.pathname);
+    const endpoint = route(target.pathname);
     const endpointKey = endpoint ? endpoint.keyOf(params) : 'unknown';
-    const gameIds = gameIdList(params).length;
+    const gameIds = requestedGameCount(endpoint, target.pathname, params);
     const paramNames = Object.keys(params.asSent());
     const finish = (reply: Reply, fault: FaultKind | null = null) => {
       stats.record({

@@ -1,7 +1,8 @@
 // Per-item overrides read from `<fixturesDir>/<endpointKey>/<name>.json` at request time (so a test
 // may change them between calls): the name is a game id, or a team id on `/season/lineups`. A file
 // holding rows replaces that item's generated rows; any other content is served verbatim as the
-// whole body whenever a request names that item.
+// whole body whenever a request names that item. Whole-body files of other kinds (the hustle feeds'
+// `<gameId>.xml`) are read as they are.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -14,7 +15,7 @@ export class FixtureStore {
     this.#dir = dir;
   }
 
-  /** Fixtures of the named items (game ids, team ids, a season, a date) that exist for this endpoint. */
+  /** Fixtures of the named items (game ids, team ids) that exist for this endpoint. */
   async find(endpointKey: string, names: readonly string[], rowsKey?: string): Promise<Map<string, Fixture>> {
     const found = new Map<string, Fixture>();
     if (this.#dir === undefined) return found;
@@ -25,6 +26,17 @@ export class FixtureStore {
       found.set(name, classify(await readFile(join(folder, `${name}.json`), 'utf8'), rowsKey));
     }
     return found;
+  }
+
+  /** The text of `<endpointKey>/<fileName>`, or undefined when there is no such file. */
+  async read(endpointKey: string, fileName: string): Promise<string | undefined> {
+    if (this.#dir === undefined) return undefined;
+    try {
+      return await readFile(join(this.#dir, endpointKey, fileName), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 }
 

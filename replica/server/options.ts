@@ -94,6 +94,11 @@ export const replicaOptionsSchema = z
     /** Lineups `/season/lineups` without TeamId returns at most: a league-wide top-N by minutes. */
     leagueLineupsTopN: z.number().int().positive().default(2000),
     fixturesDir: z.string().min(1).optional(),
+    /**
+     * The hustle XML feeds publish a game later than the box score: the games of this many latest
+     * dates with final games answer 403 and 404 (alternately, latest first); 0 serves every game.
+     */
+    hustleUnavailableDays: z.number().int().min(0).default(2),
   })
   .refine((options) => Object.values(options.defaultCaps).every((cap) => cap <= options.hardCap), {
     message: 'a default cap is above hardCap',

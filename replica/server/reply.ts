@@ -1,5 +1,5 @@
-// What an endpoint answers, as a value: status, body text, extra headers and the rows it carries.
-// Endpoints build replies; only the server writes them to a socket.
+// What an endpoint answers, as a value: status, body text, extra headers (a content type other than
+// JSON among them) and the rows it carries. Endpoints build replies; only the server writes them.
 
 export interface Reply {
   status: number;
@@ -20,6 +20,11 @@ export function jsonReply(
   return headers
     ? { status, body: JSON.stringify(payload), rows, headers }
     : { status, body: JSON.stringify(payload), rows };
+}
+
+/** An XML document (the hustle feeds, and the storage errors they answer with). */
+export function xmlReply(status: number, body: string, rows = 0): Reply {
+  return { status, body, rows, headers: { 'content-type': 'application/xml; charset=utf-8' } };
 }
 
 /** Error bodies follow the Query Tool's `{"errors":{"Param":["message"]}}` shape. */

@@ -94,10 +94,7 @@ export async function writeBatch(pool: pg.Pool, input: BatchInput): Promise<Writ
 }
 
 /** COPY one table's rows into its staging table, then de-duplicate, placeholders, merge, replace. */
-async function writeTable(
-  client: pg.PoolClient,
-  table: TableWrite,
-): Promise<WriteResult> {
+async function writeTable(client: pg.PoolClient, table: TableWrite): Promise<WriteResult> {
   const plan = loadPlanFor(table.spec);
   await ensureStaging(client, plan);
   const copyStarted = performance.now();

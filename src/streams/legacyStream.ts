@@ -5,7 +5,6 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { defer, lastValueFrom } from 'rxjs';
-import type { GameId } from '../gameId.ts';
 import { type QuarantineRow, writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import type { SeasonCoverageRow } from '../sinks/ingestRecords.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';

@@ -2,7 +2,6 @@
 // the ten players on the floor (upstream's plus/minus snapshot), one typed row per player into
 // nba.players_on_court. A row is a fact with nothing but its key, so the key is all four columns.
 import { z } from 'zod';
-import type { GameId } from '../gameId.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { LegacyDataset, LegacyParse, RequestedGame } from './dataset.ts';
 import { otherGame, otherTeams, readPayload } from './legacyValues.ts';

@@ -153,7 +153,9 @@ test('advanced first, traditional in a later run: the placeholders appear then',
 
 test('both written at the same moment: every game still ends with the whole roster', async (t) => {
   const games = await Promise.all(Array.from({ length: 12 }, () => game(db.pool)));
-  await Promise.all(games.flatMap((gameId) => [traditional(db.pool, gameId, ROSTER), advanced(db.pool, gameId)]));
+  await Promise.all(
+    games.flatMap((gameId) => [traditional(db.pool, gameId, ROSTER), advanced(db.pool, gameId)]),
+  );
   for (const gameId of games) t.like(await advancedRows(db.pool, gameId), expectedRoster([5, 6]), gameId);
 });
 
