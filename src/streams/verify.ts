@@ -224,7 +224,7 @@ export function judgeCoverage(
             ? `, ${facts.uncovered} missing${of === 'teams' ? ', failed or stale' : ' or failed'}`
             : '') +
           (facts.pending
-            ? `, ${facts.pending} not published upstream yet (asked again by the next run)`
+            ? `, ${facts.pending} not published upstream yet (asked again by a later run)`
             : ''),
     expected:
       of === 'teams'
