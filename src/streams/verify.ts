@@ -229,7 +229,7 @@ export function judgeCoverage(
     expected:
       of === 'teams'
         ? '100% of the teams of final games complete as of the current final games'
-        : '100% of final games complete or empty (or not published upstream yet)',
+        : `100% of final games complete or empty${facts.pending ? ' (or not published upstream yet)' : ''}`,
     details: games(facts.sample),
   };
 }

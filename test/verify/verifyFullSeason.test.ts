@@ -49,7 +49,7 @@ test.serial(
       dataset: 'shot_chart',
       status: 'pass',
       value: `${totals.games}/${totals.games} final games (100.0%)`,
-      expected: '100% of final games complete or empty (or not published upstream yet)',
+      expected: '100% of final games complete or empty',
       details: [],
     });
     t.is(byName.get('shot_chart.row_counts')?.value, `0 of ${totals.games} covered games differ`);
