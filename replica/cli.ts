@@ -25,6 +25,8 @@ Options:
   --burst N                  rate limit: bucket size (default: the rate, rounded up)
   --latency-base-ms N        latency per call in ms (default 0)
   --latency-per-row-us N     latency per returned row in microseconds (default 0)
+  --hustle-unavailable-days N  the latest N game dates answer the hustle XML feeds with 403/404,
+                             "not published yet" (default 2; 0 publishes every game)
   -h, --help                 show this help
 
 Exit codes: 0 stopped by a signal, 64 bad flags, 65 unreadable data, 78 cannot listen.`;
@@ -103,6 +105,7 @@ function parseFlags(args: string[]) {
     burst: { type: 'string' },
     'latency-base-ms': { type: 'string' },
     'latency-per-row-us': { type: 'string' },
+    'hustle-unavailable-days': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }) as Partial<Record<string, string>> & { synthetic?: boolean; help?: boolean };
   if (values.synthetic && values.data !== undefined)
@@ -130,6 +133,10 @@ function parseFlags(args: string[]) {
       baseMs: number(values['latency-base-ms'], '--latency-base-ms', { min: 0 }) ?? 0,
       perRowUs: number(values['latency-per-row-us'], '--latency-per-row-us', { min: 0 }) ?? 0,
     },
+    hustleUnavailableDays: number(values['hustle-unavailable-days'], '--hustle-unavailable-days', {
+      integer: true,
+      min: 0,
+    }),
   };
 }
 

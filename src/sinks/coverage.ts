@@ -10,41 +10,36 @@ export interface CoverageSummary {
   readonly missing: number;
 }
 
-/** The games among `gameIds` that `dataset` holds (coverage complete or empty): no need to fetch them. */
-export async function coveredGames(
-  pool: pg.Pool,
-  dataset: string,
-  gameIds: readonly string[],
-): Promise<Set<string>> {
-  if (gameIds.length === 0) return new Set();
-  const result = await pool.query<{ game_id: string }>(
-    `SELECT game_id FROM nba_ingest.coverage
-     WHERE dataset = $1 AND game_id = ANY($2::text[]) AND status IN ('complete', 'empty')`,
-    [dataset, gameIds],
-  );
-  return new Set(result.rows.map((row) => row.game_id));
-}
-
 /**
  * How long a game upstream had not published (hustle XML 403/404) is left alone before it is asked
  * again: feeds appear hours after the final buzzer, so asking on every run only spends calls.
  */
 export const UNAVAILABLE_RECHECK_MINUTES = 60;
 
-/** The games among `gameIds` that `dataset` found not published within UNAVAILABLE_RECHECK_MINUTES. */
-export async function recentlyUnavailable(
+/** What a run need not fetch of `gameIds` in a dataset. */
+export interface GameCoverage {
+  /** Coverage complete or empty: the dataset holds them. */
+  readonly covered: Set<string>;
+  /** Found not published upstream within UNAVAILABLE_RECHECK_MINUTES: asked again later. */
+  readonly waiting: Set<string>;
+}
+
+export async function gameCoverage(
   pool: pg.Pool,
   dataset: string,
   gameIds: readonly string[],
-): Promise<Set<string>> {
-  if (gameIds.length === 0) return new Set();
-  const result = await pool.query<{ game_id: string }>(
-    `SELECT game_id FROM nba_ingest.coverage
-     WHERE dataset = $1 AND game_id = ANY($2::text[]) AND status = 'unavailable'
-       AND fetched_at > now() - make_interval(mins => $3)`,
+): Promise<GameCoverage> {
+  const coverage: GameCoverage = { covered: new Set(), waiting: new Set() };
+  if (gameIds.length === 0) return coverage;
+  const result = await pool.query<{ game_id: string; waiting: boolean }>(
+    `SELECT game_id, status = 'unavailable' AS waiting FROM nba_ingest.coverage
+     WHERE dataset = $1 AND game_id = ANY($2::text[])
+       AND (status IN ('complete', 'empty')
+            OR (status = 'unavailable' AND fetched_at > now() - make_interval(mins => $3)))`,
     [dataset, gameIds, UNAVAILABLE_RECHECK_MINUTES],
   );
-  return new Set(result.rows.map((row) => row.game_id));
+  for (const row of result.rows) (row.waiting ? coverage.waiting : coverage.covered).add(row.game_id);
+  return coverage;
 }
 
 /** Coverage of `gameIds` in `dataset`, counted by status. */

@@ -8,7 +8,7 @@ import type { z } from 'zod';
 import { EXIT, type ExitCode, ExitError, exitCodeForFailures } from '../exitCodes.ts';
 import type { GameId } from '../gameId.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
-import { coveredGames, coveredSeason, coveredTeams, recentlyUnavailable } from '../sinks/coverage.ts';
+import { coveredSeason, coveredTeams, gameCoverage } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
 import { QueryToolSource, reasonOf, truncationThreshold } from '../sources/queryTool.ts';
@@ -497,13 +497,10 @@ async function planDataset(
     const ids = season.teams.filter((id) => !covered.has(id)).map(String);
     return { dataset, ids, skipped: season.teams.length - ids.length, waiting: 0 };
   }
-  const covered = options.fullRefresh
-    ? new Set<string>()
-    : await coveredGames(pool, dataset.name, finalGames);
   // Asking again for a feed upstream had not published an hour ago only spends calls: --full-refresh does.
-  const waiting = options.fullRefresh
-    ? new Set<string>()
-    : await recentlyUnavailable(pool, dataset.name, finalGames);
+  const { covered, waiting } = options.fullRefresh
+    ? { covered: new Set<string>(), waiting: new Set<string>() }
+    : await gameCoverage(pool, dataset.name, finalGames);
   const ids = finalGames.filter((id) => !covered.has(id) && !waiting.has(id));
   return { dataset, ids, skipped: covered.size, waiting: waiting.size };
 }

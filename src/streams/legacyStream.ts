@@ -18,6 +18,7 @@ import {
   isUnavailable,
   upstreamCall,
 } from '../sources/upstreamCall.ts';
+import { UpstreamError } from '../sources/upstreamError.ts';
 import type {
   LegacyDataset,
   LegacyParse,
@@ -111,7 +112,12 @@ async function loadGame(dataset: LegacyDataset, game: RequestedGame, context: Wo
   const { telemetry, logger } = context;
 
   if (!step.ok) {
-    const reason = reasonOf(step.error);
+    // The reference calls found the host, so a 404 here says the game has no payload, not that the
+    // base URL is wrong: a data error for the game, not the configuration error of a 404 at start.
+    const reason =
+      step.error instanceof UpstreamError && step.error.status === 404 && !isUnavailable(step.error, request)
+        ? 'no_payload_for_game'
+        : reasonOf(step.error);
     if (isUnavailable(step.error, request)) {
       coverage.unavailable(gameId, reason);
       telemetry.gamesUnavailable += 1;

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { writeRecords } from '../../src/sinks/batchWriter.ts';
-import { coverageSummary, coveredGames } from '../../src/sinks/coverage.ts';
+import { coverageSummary, gameCoverage, UNAVAILABLE_RECHECK_MINUTES } from '../../src/sinks/coverage.ts';
 import { withTestDatabase } from '../support/database.ts';
 import { loadReference } from '../support/referenceRows.ts';
 
@@ -30,11 +30,33 @@ test.before(async () => {
   });
 });
 
+const coveredGames = async (dataset: string, games: readonly string[]) =>
+  [...(await gameCoverage(db.pool, dataset, games)).covered].sort();
+
 test('covered games are those with complete or empty coverage in that dataset', async (t) => {
-  t.deepEqual([...(await coveredGames(db.pool, 'shot_chart', GAMES))].sort(), ['0022500001', '0022500002']);
-  t.deepEqual([...(await coveredGames(db.pool, 'tracking', GAMES))], ['0022500004']);
-  t.deepEqual([...(await coveredGames(db.pool, 'shot_chart', ['0022500003', '0022500004']))], []);
-  t.deepEqual([...(await coveredGames(db.pool, 'shot_chart', []))], []);
+  t.deepEqual(await coveredGames('shot_chart', GAMES), ['0022500001', '0022500002']);
+  t.deepEqual(await coveredGames('tracking', GAMES), ['0022500004']);
+  t.deepEqual(await coveredGames('shot_chart', ['0022500003', '0022500004']), []);
+  t.deepEqual(await coveredGames('shot_chart', []), []);
+});
+
+test('a game not published upstream waits for the recheck interval, then is fetched again', async (t) => {
+  const unavailable = (gameId: string, minutesAgo: number) => ({
+    dataset: 'hustle_box',
+    gameId,
+    status: 'unavailable' as const,
+    rowCount: 0,
+    contentHash: null,
+    reason: 'http_403',
+    fetchedAt: new Date(Date.now() - minutesAgo * 60_000),
+    runId: null,
+  });
+  await writeRecords(db.pool, {
+    coverage: [unavailable('0022500001', 5), unavailable('0022500002', UNAVAILABLE_RECHECK_MINUTES + 1)],
+  });
+  const coverage = await gameCoverage(db.pool, 'hustle_box', GAMES);
+  t.deepEqual([...coverage.waiting], ['0022500001']);
+  t.deepEqual([...coverage.covered], []);
 });
 
 test('the summary counts coverage by status and the games with none', async (t) => {
