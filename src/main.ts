@@ -75,7 +75,8 @@ Behaviour:
                             dataset (e.g. 50 games for shot_chart, 10 teams for season_lineups)
   --batch-size N            ids per Query Tool call, 1-300, under either policy (default: the policy's;
                             never more than an endpoint takes, e.g. 10 TeamIds)
-  --concurrency N           Query Tool batches in flight at once across all datasets, 1-16 (default 2)
+  --concurrency N           Query Tool batches (and season aggregate pulls) in flight at once across
+                            all datasets, 1-16 (default 2)
   --legacy-concurrency N    one-game legacy calls in flight at once, 1-16 (default: as many as keep
                             the rate limit busy, from the calls' latency)
   --max-rows N              MaxRowsReturned sent with every call, 1-10000 (default 10000)

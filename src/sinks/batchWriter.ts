@@ -35,10 +35,17 @@ export interface TableWrite {
 export interface BatchInput extends IngestRecords, TableWrite {
   /** Further tables filled from the same payloads (a box score's team rows), in the same transaction. */
   readonly moreTables?: readonly TableWrite[];
-  /**
-   * Statements run last, after the records, with the batch's `games` as `$1` (text[]): derived rows
-   * that must agree with what this transaction wrote (the advanced box score's roster placeholders).
-   */
+  readonly hooks?: WriteHooks;
+}
+
+/**
+ * Statements a dataset runs in each batch's transaction with the batch's `games` as `$1` (text[]):
+ * `before` ahead of any write (locks, so that two transactions never wait on each other's rows),
+ * `after` last, after the records (derived rows that must agree with what was written: the advanced
+ * box score's roster placeholders).
+ */
+export interface WriteHooks {
+  readonly before?: readonly string[];
   readonly after?: readonly string[];
 }
 
@@ -69,6 +76,8 @@ export async function writeBatch(pool: pg.Pool, input: BatchInput): Promise<Writ
   let copyMs = 0;
   let mergeMs = 0;
   const counts = await inTransaction(pool, async (client) => {
+    const games = [input.games ?? []];
+    for (const statement of input.hooks?.before ?? []) await client.query(statement, games);
     const total = {
       staged: 0,
       duplicates: 0,
@@ -86,7 +95,7 @@ export async function writeBatch(pool: pg.Pool, input: BatchInput): Promise<Writ
     }
     const recordsStarted = performance.now();
     await writeIngestRecords(client, input);
-    for (const statement of input.after ?? []) await client.query(statement, [input.games ?? []]);
+    for (const statement of input.hooks?.after ?? []) await client.query(statement, games);
     mergeMs += performance.now() - recordsStarted;
     return total;
   });

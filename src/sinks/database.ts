@@ -29,6 +29,12 @@ export interface Database {
 export const DEFAULT_DATA_DIR = '.nba-ingest/postgres';
 const EMBEDDED_DATABASE = 'nba';
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Connections a run may hold: one per batch or legacy game being written (the default 2 Query Tool
+ * batches and up to 16 legacy calls in flight), plus coverage reads. Waiting longer than
+ * CONNECT_TIMEOUT_MS for one fails the run, so the pool is not the bottleneck.
+ */
+const POOL_SIZE = 20;
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<Database> {
   if (options.databaseUrl !== undefined && options.databaseUrl !== '') {
@@ -103,6 +109,7 @@ async function connect(
     connectionString,
     application_name: 'nba-ingest',
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    max: POOL_SIZE,
   });
   // An idle client whose connection drops is removed by the pool; without a listener it would crash us.
   pool.on('error', (error) =>

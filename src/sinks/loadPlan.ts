@@ -136,7 +136,10 @@ function buildLoadPlan(spec: TableSpec): LoadPlan {
       staged.length > 0
         ? [`(${list(staged, 't.')}) IN (SELECT DISTINCT ${list(staged, 's.')} FROM ${staging} AS s)`]
         : [];
-    const scope = [...replaceScope(spec, 't'), ...stagedScope]
+    // Rows the database derives (roster placeholders) are not the payload's to replace: their own
+    // statements keep them in line (TableSpec.placeholderColumn).
+    const derived = spec.placeholderColumn ? [`NOT t.${quote(spec.placeholderColumn)}`] : [];
+    const scope = [...replaceScope(spec, 't'), ...stagedScope, ...derived]
       .map((condition) => ` AND ${condition}`)
       .join('');
     replaceGames = `DELETE FROM ${target} AS t WHERE t.${game} = ANY($1::${gameType}[])${scope} AND ${absent}`;

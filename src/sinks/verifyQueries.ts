@@ -335,12 +335,13 @@ export async function crossCheckFacts(
 export async function rowCountFacts(
   client: pg.ClientBase,
   dataset: string,
-  spec: TableSpec,
+  /** Every table the dataset writes: coverage counts the rows of them all. */
+  specs: readonly TableSpec[],
   scope: SeasonScope,
 ): Promise<RowCountFacts> {
-  checkTableSpec(spec);
+  for (const spec of specs) checkTableSpec(spec);
   const { rows } = await client.query<RowCountFacts>(
-    `WITH ${coveredGames(spec)}
+    `WITH ${coveredGames(specs)}
      SELECT (SELECT count(*) FROM covered)::int AS games,
             (SELECT count(*) FROM covered WHERE row_count <> n)::int AS mismatched,
             coalesce((SELECT json_agg(json_build_object('gameId', game_id, 'detail',
@@ -427,7 +428,7 @@ export async function tableCheckFacts(
   switch (check.kind) {
     case 'rowsPerGame': {
       const { rows } = await client.query(
-        `WITH ${coveredGames(spec)},
+        `WITH ${coveredGames([spec])},
          outside AS (SELECT * FROM covered WHERE n NOT BETWEEN $4::numeric AND $5::numeric)
          SELECT (SELECT count(*) FROM covered)::int AS games,
                 (SELECT count(*) FROM outside)::int AS outside,
@@ -502,12 +503,14 @@ const payloadRows = (spec: TableSpec, alias: string): string[] =>
  * coverage row_count and n, the rows the table holds. Counted per game through the index on the game
  * column, so the plan does not hang on table statistics (fresh tables have none).
  */
-function coveredGames(spec: TableSpec): string {
-  const gameColumn = gameColumnOf(spec);
+function coveredGames(specs: readonly TableSpec[]): string {
+  const counts = specs.map((spec) => {
+    const gameColumn = gameColumnOf(spec);
+    return `(SELECT count(*) FROM ${quoteTable(spec.table)} t
+             WHERE ${[`t.${gameColumn} = c.game_id`, ...replaceScope(spec, 't'), ...payloadRows(spec, 't')].join(' AND ')})`;
+  });
   return `covered AS MATERIALIZED (
-    SELECT c.game_id, g.game_date, c.row_count,
-           (SELECT count(*) FROM ${quoteTable(spec.table)} t
-             WHERE ${[`t.${gameColumn} = c.game_id`, ...replaceScope(spec, 't'), ...payloadRows(spec, 't')].join(' AND ')})::int AS n
+    SELECT c.game_id, g.game_date, c.row_count, (${counts.join(' + ')})::int AS n
       FROM nba_ingest.coverage c
       JOIN nba.games g ON g.game_id = c.game_id
      WHERE c.dataset = $3 AND c.status IN ('complete', 'empty')

@@ -28,7 +28,7 @@ export type BodyFormat = 'json' | 'xml';
 const ACCEPT: Readonly<Record<BodyFormat, string>> = { json: 'application/json', xml: 'application/xml' };
 /** An XML document starts with its declaration or its root element, never with an HTML page's. */
 const HTML_DOCUMENT = /^\s*<(!doctype\s+html|html[\s>])/i;
-const XML_DOCUMENT = /^\s*<(?!(!doctype\s+html|html[\s>]))[?a-z_]/i;
+const XML_DOCUMENT = /^\s*<(?!(!doctype\s+html|html[\s>]))[?!a-z_]/i;
 
 /** Undici's defaults are 300 s for headers and body; an API call that takes minutes is a hang. */
 const DEFAULTS = {

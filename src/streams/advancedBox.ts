@@ -109,7 +109,7 @@ export const advancedBox = gameMeasureDataset({
   checks: playerChecks,
   // A Query Tool row is a real row: it turns a roster placeholder of the same player into one.
   extra: { columns: [{ name: 'is_placeholder', type: 'bool' }], stats: {}, values: () => [false] },
-  afterWrite: ROSTER_PARITY,
+  hooks: ROSTER_PARITY,
   placeholderColumn: 'is_placeholder',
 });
 

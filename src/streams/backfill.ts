@@ -14,7 +14,7 @@ import type { QueryParams } from '../sources/httpClient.ts';
 import { QueryToolSource, reasonOf, truncationThreshold } from '../sources/queryTool.ts';
 import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
-import type { Dataset } from './dataset.ts';
+import { type Dataset, isLegacy } from './dataset.ts';
 import { runDatasetStreams } from './datasetStreams.ts';
 import { type SeasonTeams, seasonTeams, selectGames } from './gameSelection.ts';
 import { LatencyTracker } from './legacyStream.ts';
@@ -229,10 +229,10 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     const datasets = plans.map((plan, index) =>
       datasetSummary(plan, telemetries[index] as DatasetTelemetry, {
         maxRows: source.truncationThreshold - 1,
-        maxIds: 'source' in plan.dataset ? 1 : source.maxGameIds(plan.dataset.calls, planner.uriBudgetBytes),
+        maxIds: isLegacy(plan.dataset) ? 1 : source.maxGameIds(plan.dataset.calls, planner.uriBudgetBytes),
         costLimit: (measure) => {
           const { dataset } = plan;
-          const call = 'source' in dataset ? undefined : dataset.calls.find((c) => c.measure === measure);
+          const call = isLegacy(dataset) ? undefined : dataset.calls.find((c) => c.measure === measure);
           return call ? planner.chunkLimit(call) : Number.POSITIVE_INFINITY;
         },
       }),
@@ -366,7 +366,7 @@ function floorCalls(
   limits: FloorLimits,
 ): { readonly rows: number; readonly requests: number } {
   // A legacy endpoint takes one game per call, a season-wide one its calls once (SPEC §7).
-  if ('source' in dataset) {
+  if (isLegacy(dataset)) {
     const calls = dataset.unit === 'season' ? dataset.calls.length * ids : ids;
     return { rows: calls, requests: calls };
   }

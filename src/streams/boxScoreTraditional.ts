@@ -120,12 +120,12 @@ const statisticsSchema = (stats: readonly StatColumn[]) =>
   z.looseObject({ ...statsSchema(stats).shape, minutes: isoDuration.nullish() });
 
 const playerSchema = z.object({
-  personId: z.number().int().positive(),
+  personId: z.int32().positive(),
   name: optionalText,
   status: optionalText,
   notPlayingReason: optionalText,
   notPlayingDescription: optionalText,
-  order: z.number().int().nonnegative().nullish(),
+  order: z.int32().nonnegative().nullish(),
   jerseyNum: optionalText,
   position: optionalText,
   starter: flagText.nullish(),
@@ -136,7 +136,7 @@ const playerSchema = z.object({
 type Player = z.output<typeof playerSchema>;
 
 const teamSchema = z.object({
-  teamId: z.number().int().positive(),
+  teamId: z.int32().positive(),
   statistics: statisticsSchema(TEAM_STATS),
   players: z.array(playerSchema),
 });
@@ -182,6 +182,10 @@ const playerTable: TableSpec = {
   ],
   key: ['game_id', 'nba_id'],
   gameColumn: 'game_id',
+  // The box score is the whole truth of a game's roster, every field of every player each time: a
+  // correction that clears a value (minutes of a player who turns out not to have played, the DNP
+  // reason of one who did) must clear it, not keep the stale one beside the new status.
+  keepKnownValues: false,
   references: [playerReference('nba_id'), teamReference('team_id')],
 };
 
@@ -198,6 +202,7 @@ const teamTable: TableSpec = {
   ],
   key: ['game_id', 'team_id'],
   gameColumn: 'game_id',
+  keepKnownValues: false,
   references: [teamReference('team_id')],
 };
 
@@ -262,16 +267,25 @@ function parse(requested: RequestedGame, body: unknown, context: RowContext): Le
   const players = teams.flatMap((team) =>
     team.players.map((player) => playerRow(gameId, team, player, context)),
   );
-  // Team totals alone are not a box score: the roster is what this dataset is for.
+  // Team totals alone are not a box score: the roster is what this dataset is for, of both teams.
   if (players.length === 0) {
     return { ok: false, reason: 'no_rows_for_final_game', detail: 'the box score lists no players' };
+  }
+  const without = teams.find((team) => team.players.length === 0);
+  if (without) {
+    return {
+      ok: false,
+      reason: 'no_rows_for_final_game',
+      detail: `the box score lists no players of team ${without.teamId}`,
+    };
   }
   return { ok: true, rows: [players, teams.map((team) => teamRow(gameId, team, context))] };
 }
 
 /**
- * Real box scores list 13 to 17 players a team (about 34 a game), of whom five start; regulation
- * gives a team 240 minutes, each overtime 25 more (ten overtimes at most, like the shot chart).
+ * Real box scores list 13 to 17 players a team (about 34 a game), of whom five start. A player's
+ * minutes stay within 73: a whole game with five overtimes (48 + 5 × 5), more than any player has
+ * played.
  */
 const checks: readonly TableCheck[] = [
   { kind: 'rowsPerGame', name: 'players_per_game', min: 20, max: 44 },
@@ -292,6 +306,6 @@ export const boxScoreTraditional: LegacyDataset = {
   tables: [playerTable, teamTable],
   parse,
   // nba.boxscores_advanced holds this roster: its placeholders follow the roster written here.
-  afterWrite: ROSTER_PARITY,
+  hooks: ROSTER_PARITY,
   checks,
 };

@@ -3,6 +3,7 @@
 // The generic stream runs any declaration.
 import type { z } from 'zod';
 import type { GameId } from '../gameId.ts';
+import type { WriteHooks } from '../sinks/batchWriter.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
@@ -52,11 +53,8 @@ interface DatasetBase {
   readonly fixedBatchSize: number;
   /** Sanity assertions that real data guarantees, run by `nba-ingest verify` on `table`. */
   readonly checks?: readonly TableCheck[];
-  /**
-   * Statements run in a batch's transaction after its rows and coverage are written, with the ids
-   * loaded as `$1` (text[]): e.g. the advanced box score's placeholders for the traditional roster.
-   */
-  readonly afterWrite?: readonly string[];
+  /** Statements run in each batch's transaction, with the ids loaded as `$1` (the roster rule). */
+  readonly hooks?: WriteHooks;
 }
 
 /** Batched by GameId, covered per game (nba_ingest.coverage). */
@@ -141,8 +139,8 @@ export interface LegacyDataset {
    * naming another game or teams other than `game`'s is an `identity_mismatch`.
    */
   parse(game: RequestedGame, body: unknown, context: RowContext): LegacyParse;
-  /** As DatasetBase.afterWrite, with the game's id. */
-  readonly afterWrite?: readonly string[];
+  /** As DatasetBase.hooks, with the game's id. */
+  readonly hooks?: WriteHooks;
   /** Sanity assertions run by `nba-ingest verify` on the first table. */
   readonly checks?: readonly TableCheck[];
 }
@@ -175,3 +173,10 @@ export interface SeasonDataset {
 
 /** Every dataset a run can load. */
 export type Dataset = QueryToolDataset | LegacyDataset | SeasonDataset;
+
+/** Whether a dataset is a legacy one (per game or season-wide) rather than a Query Tool declaration. */
+export const isLegacy = (dataset: Dataset): dataset is LegacyDataset | SeasonDataset => 'source' in dataset;
+
+/** Every table a dataset writes, its own (the one per-table checks read) first. */
+export const tablesOf = (dataset: Dataset): readonly [TableSpec, ...TableSpec[]] =>
+  isLegacy(dataset) ? dataset.tables : [dataset.table];

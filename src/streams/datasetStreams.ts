@@ -4,21 +4,12 @@
 import type { Logger } from 'pino';
 import { merge, type Observable } from 'rxjs';
 import { mergeOnDemand, takingTurns } from '../operators/mergeOnDemand.ts';
-import type { Dataset } from './dataset.ts';
+import { type Dataset, isLegacy } from './dataset.ts';
 import { type LegacyStreamContext, legacyGameCursor, seasonCursor } from './legacyStream.ts';
 import { type BatchCursor, batchCursor, type QueryToolStreamContext } from './queryToolStream.ts';
-import type { DatasetTelemetry } from './telemetry.ts';
+import type { DatasetWork as DatasetWorkOf } from './telemetry.ts';
 
-/**
- * One dataset's share of a run: its ids in the order given — games (the caller orders them by date),
- * team ids for a team dataset, or the season label for a season-wide one.
- */
-export interface DatasetWork {
-  readonly dataset: Dataset;
-  readonly ids: readonly string[];
-  readonly telemetry: DatasetTelemetry;
-  readonly logger: Logger;
-}
+export type DatasetWork = DatasetWorkOf<Dataset>;
 
 export type DatasetStreamsContext = QueryToolStreamContext &
   Omit<LegacyStreamContext, keyof QueryToolStreamContext> & {
@@ -41,7 +32,7 @@ export function runDatasetStreams(
   const perGame: BatchCursor[] = [];
   for (const work of works.filter((candidate) => candidate.ids.length > 0)) {
     const { dataset } = work;
-    if (!('source' in dataset)) batched.push(batchCursor({ ...work, dataset }, context));
+    if (!isLegacy(dataset)) batched.push(batchCursor({ ...work, dataset }, context));
     else if (dataset.unit === 'season') batched.push(seasonCursor({ ...work, dataset }, context));
     else perGame.push(legacyGameCursor({ ...work, dataset }, context));
   }

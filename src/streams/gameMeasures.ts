@@ -4,6 +4,7 @@
 // keys become columns in their units (rowValues); the raw object is kept whole in a jsonb column.
 import { z } from 'zod';
 import { type GameId, gameIdSchema } from '../gameId.ts';
+import type { WriteHooks } from '../sinks/batchWriter.ts';
 import type { ColumnSpec, ReferenceSpec } from '../sinks/tableSpec.ts';
 import type { TableCheck } from '../sinks/verifyQueries.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset, RowContext } from './dataset.ts';
@@ -135,9 +136,9 @@ export interface GameMeasure {
   };
   /** The stats as the columns read them, where upstream's unit differs (team MIN); applied once. */
   readonly inColumnUnits?: (stats: Readonly<Record<string, unknown>>) => Readonly<Record<string, unknown>>;
-  /** Statements run in each batch's transaction after its rows (GameDataset.afterWrite). */
-  readonly afterWrite?: readonly string[];
-  /** TableSpec.placeholderColumn: rows `afterWrite` derives, which coverage does not count. */
+  /** Statements run in each batch's transaction (GameDataset.hooks). */
+  readonly hooks?: WriteHooks;
+  /** TableSpec.placeholderColumn: rows the hooks derive, which coverage does not count. */
   readonly placeholderColumn?: string;
 }
 
@@ -187,6 +188,6 @@ export function gameMeasureDataset(measure: GameMeasure): QueryToolDataset {
     fixedBatchSize: measure.fixedBatchSize,
     toRows,
     checks: measure.checks,
-    ...(measure.afterWrite ? { afterWrite: measure.afterWrite } : {}),
+    ...(measure.hooks ? { hooks: measure.hooks } : {}),
   };
 }

@@ -36,12 +36,19 @@ const xml = new XMLParser({
   attributesGroupName: '$',
   parseAttributeValue: false,
   ignoreDeclaration: true,
+  // Character references (&#233; in a player's name) are text like any other.
+  htmlEntities: true,
   isArray: (name) => REPEATED.has(name),
 });
+
+/** The feeds declare no document type; one that does could define entities, which are refused. */
+const DOCUMENT_TYPE = /<!DOCTYPE/i;
 
 /** The document as nested objects, or a schema mismatch when the body is not well-formed XML. */
 function readXml(body: unknown): { readonly ok: true; readonly document: unknown } | LegacyFailure {
   if (typeof body !== 'string') return schemaMismatch('the body is not text');
+  if (DOCUMENT_TYPE.test(body))
+    return schemaMismatch('a document type declaration, which the feed never has');
   const valid = XMLValidator.validate(body);
   if (valid !== true) {
     const { msg, line, col } = valid.err;
@@ -153,6 +160,10 @@ function parseBoxScore(requested: RequestedGame, body: unknown): LegacyParse {
       player,
     ]),
   );
+  // A published box score has both teams' totals; players without them is a feed cut short.
+  if (players.length > 0 && new Set(totalsOf.map((team) => team.$.Team_id)).size !== 2) {
+    return schemaMismatch(`Team_Stats holds ${totalsOf.length} team totals, not the 2 teams'`);
+  }
   const totals = totalsOf.map(({ $: team }) => [gameId, Number(team.Team_id), ...counterValues(team), team]);
   return { ok: true, rows: [players, totals] };
 }

@@ -36,7 +36,12 @@ import {
   toLedgerRow,
 } from './queryToolStream.ts';
 import type { OutOfRange } from './rowValues.ts';
-import { countCalls, countFailures, type DatasetTelemetry } from './telemetry.ts';
+import {
+  countCalls,
+  countFailures,
+  type DatasetWork,
+  type WorkContext as WorkContextOf,
+} from './telemetry.ts';
 
 export interface LegacyStreamContext {
   readonly policy: CallPolicy;
@@ -53,17 +58,13 @@ export interface LegacyStreamContext {
   readonly onGamesDone?: (count: number) => void;
 }
 
-export interface LegacyWork<D> {
-  readonly dataset: D;
-  readonly ids: readonly string[];
-  readonly telemetry: DatasetTelemetry;
-  readonly logger: Logger;
-}
-
-type WorkContext = LegacyStreamContext & Pick<LegacyWork<unknown>, 'telemetry' | 'logger'>;
+type WorkContext = WorkContextOf<LegacyStreamContext>;
 
 /** The games of a per-game legacy dataset, one per batch: there is nothing to batch or split. */
-export function legacyGameCursor(work: LegacyWork<LegacyDataset>, context: LegacyStreamContext): BatchCursor {
+export function legacyGameCursor(
+  work: DatasetWork<LegacyDataset>,
+  context: LegacyStreamContext,
+): BatchCursor {
   const { dataset, ids, telemetry, logger } = work;
   telemetry.gamesPlanned += ids.length;
   let next = 0;
@@ -79,7 +80,7 @@ export function legacyGameCursor(work: LegacyWork<LegacyDataset>, context: Legac
 }
 
 /** A season-wide legacy dataset: one batch, the season, whose calls go one after another. */
-export function seasonCursor(work: LegacyWork<SeasonDataset>, context: LegacyStreamContext): BatchCursor {
+export function seasonCursor(work: DatasetWork<SeasonDataset>, context: LegacyStreamContext): BatchCursor {
   const { dataset, ids, telemetry, logger } = work;
   let planned = false;
   return {
@@ -144,16 +145,66 @@ async function loadGame(dataset: LegacyDataset, game: RequestedGame, context: Wo
     context.onGamesDone?.(1);
     return;
   }
+  const quarantine = [
+    ...parsed.flagged,
+    ...duplicatesNoted(dataset.name, gameId, stored.duplicates, context),
+  ];
   if (stored.empty) coverage.empty(gameId);
   else coverage.complete(gameId, stored.counted, stored.hash);
-  await writeTables(context, dataset.tables, stored.rows, [gameId], {
-    ledger,
-    coverage: coverage.coverage,
-    quarantine: parsed.flagged,
-    after: dataset.afterWrite,
-  });
+  try {
+    await writeTables(context, dataset.tables, stored.rows, [gameId], {
+      ledger,
+      coverage: coverage.coverage,
+      quarantine,
+      hooks: dataset.hooks,
+    });
+  } catch (error) {
+    const detail = rejectedByDatabase(error);
+    if (detail === undefined) throw error;
+    // The transaction rolled back whole: the game is failed, with its payload kept for inspection.
+    const failed = coverageRecords(dataset, context);
+    failed.failed(gameId, 'rejected_by_database');
+    const rejection = { reason: 'rejected_by_database', detail };
+    const quarantined = rejectPayload(dataset.name, gameId, rejection, step.value, context);
+    await write(context, { ledger, coverage: failed.coverage, quarantine: [quarantined] });
+    context.onGamesDone?.(1);
+    return;
+  }
   telemetry.gamesLoaded += 1;
   context.onGamesDone?.(1);
+}
+
+/**
+ * A payload that repeats a key (two play-by-play actions with one number) keeps its last row: counted
+ * in the summary and noted in the quarantine, the game still complete.
+ */
+function duplicatesNoted(
+  dataset: string,
+  gameId: string,
+  duplicates: number,
+  context: WorkContext,
+): QuarantineRow[] {
+  if (duplicates === 0) return [];
+  context.telemetry.duplicates += duplicates;
+  context.telemetry.quarantined += 1;
+  context.logger.warn({ gameId, rows: duplicates }, 'rows with a repeated key kept once');
+  return [
+    {
+      runId: context.runId,
+      dataset,
+      gameId,
+      reason: 'duplicate_key',
+      detail: `${duplicates} row(s) repeated an earlier row's key; the last of each was kept`,
+      payload: null,
+    },
+  ];
+}
+
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): the rows, not the database, are at fault. */
+function rejectedByDatabase(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !/^2[23]/.test(code)) return undefined;
+  return `${code}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 async function loadSeason(dataset: SeasonDataset, context: WorkContext): Promise<void> {
@@ -194,6 +245,7 @@ async function loadSeason(dataset: SeasonDataset, context: WorkContext): Promise
     telemetry.gamesFailed += 1;
     context.logger.error({ reason }, 'season failed');
     await write(context, { ledger, seasonCoverage: [failed(reason)] });
+    context.onGamesDone?.(1);
     return;
   }
   const key = mapping.seasonLabel;
@@ -202,6 +254,7 @@ async function loadSeason(dataset: SeasonDataset, context: WorkContext): Promise
   if (!stored.ok) {
     const quarantine = rejectPayload(dataset.name, null, stored, Object.fromEntries(bodies), context);
     await write(context, { ledger, seasonCoverage: [failed(stored.reason)], quarantine: [quarantine] });
+    context.onGamesDone?.(1);
     return;
   }
   const seasonCoverage: SeasonCoverageRow = {
@@ -217,6 +270,7 @@ async function loadSeason(dataset: SeasonDataset, context: WorkContext): Promise
     quarantine: parsed.flagged,
   });
   telemetry.gamesLoaded += 1;
+  context.onGamesDone?.(1);
 }
 
 /** One legacy call; its body is the JSON value, or the XML text. */
@@ -225,6 +279,7 @@ function fetchBody(
   records: CallRecord[],
   context: WorkContext,
 ): Promise<CallStep<unknown>> {
+  const first = records.length;
   const step = lastValueFrom(
     upstreamCall(
       context.policy,
@@ -234,8 +289,10 @@ function fetchBody(
     ),
   );
   return step.finally(() => {
-    for (const record of records) context.latency.observe(record.durationMs);
-    countCalls(context.telemetry, records);
+    // `records` may hold the season's earlier calls: only this call's attempts are new.
+    const attempts = records.slice(first);
+    for (const record of attempts) context.latency.observe(record.durationMs);
+    countCalls(context.telemetry, attempts);
   });
 }
 
@@ -264,7 +321,18 @@ function parseWith(
     },
   };
   const started = performance.now();
-  const result = parse(rowContext);
+  let result: LegacyParse;
+  try {
+    result = parse(rowContext);
+  } catch (error) {
+    // A payload the parser cannot even read (an XML document type it refuses, say) fails its own
+    // game, never the run.
+    result = {
+      ok: false,
+      reason: 'unreadable_payload',
+      detail: error instanceof Error ? error.message : String(error),
+    };
+  }
   telemetry.stageMs.parse += performance.now() - started;
   const flagged: QuarantineRow[] =
     flags.length === 0
@@ -291,9 +359,11 @@ type Storable =
       readonly ok: true;
       readonly rows: unknown[][][];
       readonly empty: boolean;
-      /** Rows of the dataset's first table: what coverage counts. */
+      /** Rows of all the dataset's tables: what coverage counts. */
       readonly counted: number;
       readonly hash: string;
+      /** Rows whose key an earlier row of the payload already had, kept once. */
+      readonly duplicates: number;
     }
   | { readonly ok: false; readonly reason: string; readonly detail: string };
 
@@ -309,8 +379,9 @@ function storable(tables: readonly TableSpec[], parsed: ParsedPayload, emptyPoss
   if (empty && !emptyPossible) {
     return { ok: false, reason: 'no_rows_for_final_game', detail: 'a final game came back with no rows' };
   }
-  const counted = rows[0]?.length ?? 0;
-  return { ok: true, rows, empty, counted, hash: contentHash(rows.flat()) };
+  const counted = rows.reduce((sum, list) => sum + list.length, 0);
+  const duplicates = result.rows.reduce((sum, list) => sum + list.length, 0) - counted;
+  return { ok: true, rows, empty, counted, hash: contentHash(rows.flat()), duplicates };
 }
 
 /** A payload that cannot be stored under its key: counted, logged and quarantined with its body. */

@@ -22,15 +22,15 @@ const optionalText = z.string().nullish();
 
 /** The fields stored in columns; the others (≈60 in all, most per action type) stay in `action`. */
 const actionSchema = z.looseObject({
-  actionNumber: z.number().int().nonnegative(),
-  orderNumber: z.number().int().nonnegative().nullish(),
-  period: z.number().int().min(1).max(10),
+  actionNumber: z.int32().nonnegative(),
+  orderNumber: z.int32().nonnegative().nullish(),
+  period: z.int32().min(1).max(10),
   periodType: optionalText,
   clock: isoDuration.refine((clock) => secondsOf(clock) <= PERIOD_SECONDS, 'at most 12 minutes remaining'),
   timeActual: z.iso.datetime({ offset: true }).nullish(),
-  teamId: z.number().int().nonnegative().nullish(),
+  teamId: z.int32().nonnegative().nullish(),
   teamTricode: optionalText,
-  personId: z.number().int().nonnegative().nullish(),
+  personId: z.int32().nonnegative().nullish(),
   actionType: z.string(),
   subType: optionalText,
   descriptor: optionalText,

@@ -9,10 +9,8 @@ import { playerReference, teamReference } from './rowValues.ts';
 
 const eventSchema = z.object({
   game_id: z.string(),
-  event_Num: z.number().int().nonnegative(),
-  playersPlusMinus: z.array(
-    z.object({ team_id: z.number().int().positive(), person_id: z.number().int().positive() }),
-  ),
+  event_Num: z.int32().nonnegative(),
+  playersPlusMinus: z.array(z.object({ team_id: z.int32().positive(), person_id: z.int32().positive() })),
 });
 
 const payloadSchema = z.object({ gameId: z.string(), events: z.array(eventSchema) });

@@ -14,7 +14,12 @@ import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset, TeamRow } from './dataset.ts';
 import type { OutOfRange } from './rowValues.ts';
-import { countCalls, countFailures, type DatasetTelemetry } from './telemetry.ts';
+import {
+  countCalls,
+  countFailures,
+  type DatasetWork,
+  type WorkContext as WorkContextOf,
+} from './telemetry.ts';
 
 export interface QueryToolStreamContext {
   readonly source: QueryToolSource;
@@ -29,19 +34,7 @@ export interface QueryToolStreamContext {
   readonly onGamesDone?: (count: number) => void;
 }
 
-/**
- * One dataset's share of a run: its ids in the order given — games (the caller orders them by date),
- * or team ids for a team dataset.
- */
-export interface DatasetWork {
-  readonly dataset: QueryToolDataset;
-  readonly ids: readonly string[];
-  readonly telemetry: DatasetTelemetry;
-  readonly logger: Logger;
-}
-
-/** What handling one dataset's outcome needs: the run's context with the dataset's own records. */
-type WorkContext = QueryToolStreamContext & Pick<DatasetWork, 'telemetry' | 'logger'>;
+type WorkContext = WorkContextOf<QueryToolStreamContext>;
 
 /** One dataset's batches for the runner: planned one at a time, each run when a slot is free. */
 export interface BatchCursor {
@@ -51,7 +44,10 @@ export interface BatchCursor {
   run(batch: readonly string[]): Observable<unknown>;
 }
 
-export function batchCursor(work: DatasetWork, context: QueryToolStreamContext): BatchCursor {
+export function batchCursor(
+  work: DatasetWork<QueryToolDataset>,
+  context: QueryToolStreamContext,
+): BatchCursor {
   const { dataset, ids, telemetry, logger } = work;
   const { planner, source } = context;
   const workContext: WorkContext = { ...context, telemetry, logger };
@@ -171,7 +167,7 @@ async function handleOutcome(
       teamCoverage: parsed.teamCoverage,
       ledger,
       quarantine: parsed.quarantine,
-      after: dataset.afterWrite,
+      hooks: dataset.hooks,
     });
     copyMs = result.copyMs;
     mergeMs = result.mergeMs;

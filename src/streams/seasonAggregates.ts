@@ -194,13 +194,13 @@ interface AggregateRow {
 const rowStatsFields = { season: z.string().nullish(), seasonType: z.string().nullish() };
 
 const playerRowFields = {
-  personId: z.number().int().positive(),
+  personId: z.int32().positive(),
   name: z.string().nullish(),
 };
 const playerStatsFields = {
   ...rowStatsFields,
   // 0 when the row sums several teams; the key needs one team.
-  teamId: z.number().int().nonnegative(),
+  teamId: z.int32().nonnegative(),
   teamAbbreviation: z.string().nullish(),
 };
 type PlayerRow = AggregateRow &
@@ -209,7 +209,7 @@ type PlayerRow = AggregateRow &
   };
 
 const teamRowFields = {
-  teamId: z.number().int().positive(),
+  teamId: z.int32().positive(),
   teamAbbreviation: z.string().nullish(),
 };
 type TeamRow = AggregateRow & z.output<z.ZodObject<typeof teamRowFields>>;

@@ -1,5 +1,6 @@
 // A run's telemetry: counters and stage timings kept while the stream runs, summarised at the end
 // and stored with the run in nba_ingest.runs. Plain data, no I/O.
+import type { Logger } from 'pino';
 import type { CallRecord } from '../sources/upstreamCall.ts';
 
 export interface BatchTelemetry {
@@ -8,7 +9,7 @@ export interface BatchTelemetry {
   readonly firstGameId: string | null;
   readonly lastGameId: string | null;
   readonly depth: number;
-  readonly outcome: 'complete' | 'split' | 'failed' | 'unavailable';
+  readonly outcome: 'complete' | 'split' | 'failed';
   readonly reason: string | null;
   readonly rows: number;
   readonly fetchMs: number;
@@ -16,6 +17,21 @@ export interface BatchTelemetry {
   readonly copyMs: number;
   readonly mergeMs: number;
 }
+
+/**
+ * One dataset's share of a run: its ids in the order given — games (the caller orders them by date),
+ * team ids for a team dataset, or the season label for a season-wide one — and its own records.
+ */
+export interface DatasetWork<Dataset> {
+  readonly dataset: Dataset;
+  readonly ids: readonly string[];
+  readonly telemetry: DatasetTelemetry;
+  /** The dataset's own child logger: it names the dataset already. */
+  readonly logger: Logger;
+}
+
+/** What running one dataset's batches needs: the run's context with the dataset's own records. */
+export type WorkContext<Context> = Context & Pick<DatasetWork<unknown>, 'telemetry' | 'logger'>;
 
 export interface DatasetTelemetry {
   readonly dataset: string;

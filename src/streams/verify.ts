@@ -33,11 +33,7 @@ import {
 } from '../sinks/verifyQueries.ts';
 import { TRUNCATION_RATIO } from '../sources/queryTool.ts';
 import { ADVANCED_BOX } from './boxScoreRoster.ts';
-import type { Dataset } from './dataset.ts';
-
-/** A dataset's own table: the one its coverage counts. */
-export const tableOf = (dataset: Dataset): TableSpec =>
-  'source' in dataset ? dataset.tables[0] : dataset.table;
+import { type Dataset, isLegacy, tablesOf } from './dataset.ts';
 
 const TRADITIONAL_BOX = 'boxscore_traditional';
 
@@ -59,7 +55,12 @@ function crossChecksOf(datasets: readonly Dataset[]): CrossCheck[] {
     const b = byName.get(to);
     if (!a || !b) return [];
     return [
-      { name, from: { dataset: from, spec: tableOf(a) }, to: { dataset: to, spec: tableOf(b) }, columns },
+      {
+        name,
+        from: { dataset: from, spec: tablesOf(a)[0] },
+        to: { dataset: to, spec: tablesOf(b)[0] },
+        columns,
+      },
     ];
   });
 }
@@ -131,9 +132,7 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
       ...(options.datasets.some((dataset) => dataset.unit === 'season')
         ? ['nba_ingest.season_coverage']
         : []),
-      ...options.datasets
-        .flatMap((dataset) => ('source' in dataset ? dataset.tables : [dataset.table]))
-        .map((spec) => spec.table),
+      ...options.datasets.flatMap((dataset) => tablesOf(dataset)).map((spec) => spec.table),
     ];
     const missing = await missingRelations(client, [...new Set(wanted)]);
     if (missing.length > 0) {
@@ -146,7 +145,7 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
     const results: CheckResult[] = [];
     for (const dataset of options.datasets) {
       const name = dataset.name;
-      const table = tableOf(dataset);
+      const [table] = tablesOf(dataset);
       if (dataset.unit === 'season') {
         results.push(
           ...judgeSeasonCoverage(name, table.table, await seasonCoverageFacts(client, name, table, scope)),
@@ -158,9 +157,11 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
         results.push(judgeTeamScope(name, table.table, facts.foreignRows));
       } else {
         results.push(judgeCoverage(name, await coverageFacts(client, name, scope)));
-        results.push(judgeRowCounts(name, table.table, await rowCountFacts(client, name, table, scope)));
+        const tables = tablesOf(dataset);
+        const facts = await rowCountFacts(client, name, tables, scope);
+        results.push(judgeRowCounts(name, tables.map((spec) => spec.table).join(' + '), facts));
       }
-      if (!('source' in dataset)) {
+      if (!isLegacy(dataset)) {
         // Only Query Tool responses can be silently truncated.
         results.push(judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO, scope)));
         results.push(judgeCapHits(name, await capHitFacts(client, name)));
@@ -223,9 +224,7 @@ export function judgeCoverage(
           (facts.uncovered > 0
             ? `, ${facts.uncovered} missing${of === 'teams' ? ', failed or stale' : ' or failed'}`
             : '') +
-          (facts.pending
-            ? `, ${facts.pending} not published upstream yet (asked again by a later run)`
-            : ''),
+          (facts.pending ? `, ${facts.pending} not published upstream yet (asked again by a later run)` : ''),
     expected:
       of === 'teams'
         ? '100% of the teams of final games complete as of the current final games'

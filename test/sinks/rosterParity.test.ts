@@ -63,7 +63,7 @@ function traditional(pool: pg.Pool, gameId: string, roster: readonly number[], p
     rows,
     games: [gameId],
     coverage: [coverage(boxScoreTraditional.name, gameId, rows.length)],
-    after: boxScoreTraditional.afterWrite,
+    hooks: boxScoreTraditional.hooks,
   });
 }
 
@@ -88,7 +88,7 @@ function advanced(pool: pg.Pool, gameId: string, played = PLAYED) {
     rows,
     games: [gameId],
     coverage: [coverage(advancedBox.name, gameId, rows.length)],
-    after: advancedBox.afterWrite,
+    hooks: advancedBox.hooks,
   });
 }
 
@@ -142,7 +142,7 @@ test('advanced first, traditional in a later run: the placeholders appear then',
   const client = await db.pool.connect();
   try {
     const scope = { season: SEASON.seasonLabel, seasonType: SEASON.seasonType };
-    const facts = await rowCountFacts(client, advancedBox.name, advancedBox.table, scope);
+    const facts = await rowCountFacts(client, advancedBox.name, [advancedBox.table], scope);
     // Every covered game of the file (the tests run at once) has placeholders by now.
     t.true(facts.games >= 1);
     t.is(facts.mismatched, 0);
@@ -169,4 +169,35 @@ test('a refetch changes the roster: placeholders follow it, a real row replaces 
   t.is((await advancedRows(db.pool, gameId)).length, 5);
   await advanced(db.pool, gameId, [1, 2, 3, 4, 5]);
   t.like(await advancedRows(db.pool, gameId), expectedRoster([]).slice(0, 5));
+});
+
+test('refetching both datasets of covered games at once neither deadlocks nor churns placeholders', async (t) => {
+  const games = await Promise.all(Array.from({ length: 12 }, () => game(db.pool)));
+  for (const gameId of games) {
+    await traditional(db.pool, gameId, ROSTER);
+    await advanced(db.pool, gameId);
+  }
+  for (let round = 0; round < 3; round += 1) {
+    await Promise.all(
+      games.flatMap((gameId) => [traditional(db.pool, gameId, ROSTER), advanced(db.pool, gameId)]),
+    );
+  }
+  for (const gameId of games) t.like(await advancedRows(db.pool, gameId), expectedRoster([5, 6]), gameId);
+  // An unchanged refetch rewrites no placeholder: the advanced replacement leaves derived rows alone.
+  const { rows } = await db.pool.query<{ stale: number }>(
+    `SELECT count(*)::int AS stale FROM nba.boxscores_advanced
+      WHERE game_id = ANY($1::text[]) AND is_placeholder AND updated_at <> created_at`,
+    [games],
+  );
+  t.is(rows[0]?.stale, 0);
+});
+
+test("a placeholder follows the roster's minutes when the traditional box score is corrected", async (t) => {
+  const gameId = await game(db.pool);
+  await traditional(db.pool, gameId, ROSTER);
+  await advanced(db.pool, gameId);
+  // Player 5 turns out to have played a few minutes the Query Tool does not show (yet).
+  await traditional(db.pool, gameId, ROSTER, [...PLAYED, 5]);
+  const rows = await advancedRows(db.pool, gameId);
+  t.like(rows[4], { nba_id: 5, is_placeholder: true, minutes: '17.00', off_rating: null });
 });

@@ -753,7 +753,7 @@ test.serial('parsed rows load through writeBatch, and loading them again changes
     }));
     if (!first) throw new Error('a dataset has a table');
     const total = rows.reduce((sum, table) => sum + table.length, 0);
-    const batch = { ...first, moreTables: more, after: dataset.afterWrite };
+    const batch = { ...first, moreTables: more, hooks: dataset.hooks };
     const loaded = await writeBatch(pool, batch);
     t.is(loaded.inserted, total, dataset.name);
     const again = await writeBatch(pool, batch);
