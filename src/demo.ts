@@ -17,7 +17,7 @@ Starts an embedded PostgreSQL (in $NBA_INGEST_DATA_DIR/demo, default ./.nba-inge
 ignored so the demo never touches your data), starts the NBA API replica with a latency and rate-limit
 model, backfills every dataset of the 2025-26 season from scratch, runs the backfill again (covered games cost no
 calls), and checks the shot chart of every game against the season's box totals (FGA, FGM, FG3A, FG3M
-per team). The cluster is kept, about 2 GB for the real season: delete the directory when done. The season is the real one from
+per team). The cluster is kept, a few GB for the real season: delete the directory when done. The season is the real one from
 ../shared/data/real when that folder exists, a seeded synthetic full season otherwise.
 
   --synthetic   use the seeded synthetic season even when ../shared/data/real exists
