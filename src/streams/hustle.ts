@@ -162,7 +162,9 @@ function parseBoxScore(requested: RequestedGame, body: unknown): LegacyParse {
   );
   // A published box score has both teams' totals; players without them is a feed cut short.
   if (players.length > 0 && new Set(totalsOf.map((team) => team.$.Team_id)).size !== 2) {
-    return schemaMismatch(`Team_Stats holds ${totalsOf.length} team totals, not the 2 teams'`);
+    return schemaMismatch(
+      `Team_Stats holds the totals of ${new Set(totalsOf.map((team) => team.$.Team_id)).size} distinct team(s), not 2`,
+    );
   }
   const totals = totalsOf.map(({ $: team }) => [gameId, Number(team.Team_id), ...counterValues(team), team]);
   return { ok: true, rows: [players, totals] };

@@ -37,12 +37,15 @@ interface Unit {
   readonly meaning: string;
 }
 
+/** The largest value of an int column: a count beyond it is out of range, not a row the database refuses. */
+const INT_MAX = 2_147_483_647;
+
 /** The units a stat column can have; the range is what real data guarantees for the unit. */
 export const STAT_UNITS = {
   /** Decimal minutes, distances, speeds: non-negative. */
   decimal: { type: 'numeric', min: 0, meaning: 'a non-negative decimal' },
-  /** Events counted: non-negative whole numbers. */
-  count: { type: 'int', min: 0, integer: true, meaning: 'a non-negative whole number' },
+  /** Events counted: non-negative whole numbers, within an int column. */
+  count: { type: 'int', min: 0, max: INT_MAX, integer: true, meaning: 'a non-negative whole number' },
   /** A share of something: 0–1. */
   fraction: { type: 'numeric', min: 0, max: 1, meaning: 'a fraction 0-1' },
   /** Effective FG% and true shooting: 1.5 is a lone made three, so 0–1.5. */
@@ -53,8 +56,8 @@ export const STAT_UNITS = {
   ratio: { type: 'numeric', min: 0, meaning: 'a non-negative ratio' },
   /** Points per 100 possessions; net ratings are negative; unbounded for tiny samples. */
   rating: { type: 'numeric', meaning: 'a rating' },
-  /** Plus-minus and the like: any whole number. */
-  signedCount: { type: 'int', integer: true, meaning: 'a whole number' },
+  /** Plus-minus and the like: any whole number within an int column. */
+  signedCount: { type: 'int', min: -INT_MAX, max: INT_MAX, integer: true, meaning: 'a whole number' },
   /** Plus-minus per game or per 36 minutes: any decimal. */
   signedDecimal: { type: 'numeric', meaning: 'a decimal' },
 } as const satisfies Record<string, Unit>;

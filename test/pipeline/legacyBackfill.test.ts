@@ -104,13 +104,17 @@ async function replicaWith(options: Parameters<typeof startTestReplica>[0]): Pro
   return started;
 }
 
-/** A fixtures directory of whole bodies by `<endpointKey>/<name>.json`, removed after the file. */
+/**
+ * A fixtures directory of whole bodies by `<endpointKey>/<name>.json` (a name with an extension as it
+ * is: a hustle feed's `<gameId>.xml`), removed after the file.
+ */
 async function fixturesOf(files: readonly (readonly [key: string, name: string, body: unknown])[]) {
   const dir = await mkdtemp(join(tmpdir(), 'nba-legacy-fixtures-'));
   fixtureDirs.push(dir);
   for (const [key, name, body] of files) {
     await mkdir(join(dir, key), { recursive: true });
-    await writeFile(join(dir, key, `${name}.json`), typeof body === 'string' ? body : JSON.stringify(body));
+    const file = name.includes('.') ? name : `${name}.json`;
+    await writeFile(join(dir, key, file), typeof body === 'string' ? body : JSON.stringify(body));
   }
   return dir;
 }
@@ -969,5 +973,401 @@ test('a double-overtime game: team minutes 290, periods 5 and 6 in the play-by-p
       status: 'pass',
       value: '0 of 1 differ',
     },
+  );
+});
+
+// ---- repeated keys, refused documents, season calls, coverage of every table, corrections ----
+
+test('a play-by-play with two actions under one actionNumber keeps the last, counts one duplicate and notes it; the game is complete', async (t) => {
+  const [repeated, ...clean] = regulationGames.slice(11, 14) as [Game, ...Game[]];
+  const pbp = await servedPlayByPlay(repeated);
+  const { actions } = pbp.game;
+  const at = Math.floor(actions.length / 2);
+  const earlier = actions[at - 1] as PbpAction;
+  const later = actions[at] as PbpAction;
+  later.actionNumber = earlier.actionNumber;
+  t.notDeepEqual(earlier, later);
+  const dir = await fixturesOf([['stats-pbp', repeated.id, pbp]]);
+  const database = await freshDatabase();
+  const games = [repeated, ...clean];
+
+  const summary = await runTestBackfill({
+    pool: database.pool,
+    replica: await replicaWith({ fixturesDir: dir }),
+    options: { datasets: [playByPlay], gameIds: games.map((game) => game.id as GameId) },
+  });
+
+  t.is(summary.exitCode, 0);
+  t.like(summary.datasets[0], {
+    gamesLoaded: games.length,
+    gamesFailed: 0,
+    failures: {},
+    duplicates: 1,
+    quarantined: 1,
+  });
+  const actionsOf = (game: Game) =>
+    playByPlayActions(season, game, payloads.seed, Date.parse(gameTimes(game).gameDateTimeUTC)).length;
+  t.deepEqual(
+    await rowsPerGame(
+      database.pool,
+      'nba.play_by_play',
+      games.map((game) => game.id),
+    ),
+    perGame(games, (game) => (game === repeated ? actions.length - 1 : actionsOf(game))),
+  );
+  const kept = await database.pool.query(
+    'SELECT order_number::int AS order_number, action FROM nba.play_by_play WHERE game_id = $1 AND action_number = $2',
+    [repeated.id, earlier.actionNumber],
+  );
+  t.deepEqual(kept.rows, [{ order_number: later.orderNumber ?? null, action: later }]);
+  const coverage = await database.pool.query(
+    `SELECT game_id, status, row_count FROM nba_ingest.coverage WHERE dataset = $1 ORDER BY game_id`,
+    [playByPlay.name],
+  );
+  t.deepEqual(
+    coverage.rows,
+    [...games]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((game) => ({
+        game_id: game.id,
+        status: 'complete',
+        row_count: game === repeated ? actions.length - 1 : actionsOf(game),
+      })),
+  );
+  const quarantined = await database.pool.query(
+    'SELECT game_id, reason, detail FROM nba_ingest.quarantine WHERE dataset = $1',
+    [playByPlay.name],
+  );
+  t.deepEqual(quarantined.rows, [
+    {
+      game_id: repeated.id,
+      reason: 'duplicate_key',
+      detail: "1 row(s) repeated an earlier row's key; the last of each was kept",
+    },
+  ]);
+});
+
+/** The hustle box score XML the replica serves for a game, as text. */
+async function servedHustleBox(game: Game): Promise<string> {
+  const response = await fetch(`${payloads.url}/api/hustlestats/${game.id}_hustlestats.xml`, {
+    headers: { 'X-NBA-Api-Key': TEST_API_KEY },
+  });
+  if (response.status !== 200)
+    throw new Error(`the hustle box score of ${game.id} answered ${response.status}`);
+  return response.text();
+}
+
+test('a hustle box score declaring a document type fails its own game as a schema mismatch; the run goes on', async (t) => {
+  const [laughs, external, ...clean] = regulationGames.slice(14, 18) as [Game, Game, ...Game[]];
+  const lol = Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`);
+  // Billion laughs after the XML declaration; an external entity as the very first thing of the file.
+  const laughsBody = (await servedHustleBox(laughs))
+    .replace('?>\n', `?>\n<!DOCTYPE HustleStatsBoxScore [<!ENTITY lol0 "lol">${lol.join('')}]>\n`)
+    .replace('First_Name="', 'First_Name="&lol9;');
+  const externalBody = `<!DOCTYPE HustleStatsBoxScore [<!ENTITY home SYSTEM "file:///etc/passwd">]>\n${(
+    await servedHustleBox(external)
+  )
+    .replace(/^<\?xml[^>]*\?>\n/, '')
+    .replace('First_Name="', 'First_Name="&home;')}`;
+  t.true(laughsBody.includes('&lol9;') && externalBody.startsWith('<!DOCTYPE HustleStatsBoxScore ['));
+  const dir = await fixturesOf([
+    ['hustlestats-box', `${laughs.id}.xml`, laughsBody],
+    ['hustlestats-box', `${external.id}.xml`, externalBody],
+  ]);
+  const database = await freshDatabase();
+  const games = [laughs, external, ...clean];
+  const ids = games.map((game) => game.id);
+  const upstream = await replicaWith({ fixturesDir: dir });
+
+  const summary = await runTestBackfill({
+    pool: database.pool,
+    replica: upstream,
+    options: { datasets: HUSTLE, gameIds: ids as GameId[] },
+  });
+
+  t.is(summary.exitCode, 65);
+  const [box, events] = summary.datasets;
+  t.like(box, {
+    dataset: hustleBox.name,
+    calls: games.length,
+    gamesLoaded: clean.length,
+    gamesFailed: 2,
+    failures: { schema_mismatch: 2 },
+    quarantined: 2,
+  });
+  t.like(events, { dataset: hustleEvents.name, gamesFailed: 0, failures: {} });
+  const hustleOf = (game: Game) => legacyHustle(season, game, upstream.seed);
+  t.deepEqual(
+    await rowsPerGame(database.pool, 'nba.hustle_stats', ids),
+    perGame(clean, (game) => hustleOf(game).teams.reduce((sum, team) => sum + team.players.length, 0)),
+  );
+  t.deepEqual(
+    await rowsPerGame(database.pool, 'nba.hustle_stats_team', ids),
+    perGame(clean, () => 2),
+  );
+  t.deepEqual(
+    await rowsPerGame(database.pool, 'nba.hustle_events', ids),
+    perGame(games, (game) => hustleOf(game).events.length),
+  );
+  const coverage = await coverageOf(database.pool, ids);
+  t.deepEqual(
+    coverage.filter((row) => row.dataset === hustleBox.name && row.status !== 'complete'),
+    [laughs, external]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((game) => ({
+        game_id: game.id,
+        dataset: hustleBox.name,
+        status: 'failed',
+        reason: 'schema_mismatch',
+      })),
+  );
+  const quarantined = await database.pool.query(
+    `SELECT game_id, reason, detail, payload->>'text' AS text FROM nba_ingest.quarantine
+      WHERE dataset = $1 ORDER BY game_id`,
+    [hustleBox.name],
+  );
+  const bodyOf = new Map([
+    [laughs.id, laughsBody],
+    [external.id, externalBody],
+  ]);
+  t.deepEqual(
+    quarantined.rows,
+    [laughs.id, external.id].sort().map((id) => ({
+      game_id: id,
+      reason: 'schema_mismatch',
+      detail: 'a document type declaration, which the feed never has',
+      text: bodyOf.get(id),
+    })),
+  );
+});
+
+test('the season aggregates count each call once: 16 player and 10 team calls, as the ledger records them', async (t) => {
+  const database = await freshDatabase();
+  const upstream = await replicaWith({});
+
+  const summary = await runTestBackfill({
+    pool: database.pool,
+    replica: upstream,
+    options: { datasets: [playerAggregates, teamAggregates] },
+  });
+
+  t.is(summary.exitCode, 0);
+  const expected = [
+    { dataset: playerAggregates.name, calls: 16 },
+    { dataset: teamAggregates.name, calls: 10 },
+  ];
+  t.deepEqual(
+    summary.datasets.map((loaded) => ({ dataset: loaded.dataset, calls: loaded.calls })),
+    expected,
+  );
+  for (const loaded of summary.datasets) {
+    t.like(loaded, { unit: 'season', gamesLoaded: 1, failures: {} }, loaded.dataset);
+    const byMeasure = Object.values(loaded.callsByMeasure).reduce((sum, n) => sum + n, 0);
+    t.is(byMeasure, loaded.calls, loaded.dataset);
+  }
+  t.is(summary.calls, summary.referenceCalls + 26);
+  const ledger = await database.pool.query(
+    `SELECT dataset, count(*)::int AS calls FROM nba_ingest.requests
+      WHERE dataset = ANY($1::text[]) GROUP BY dataset ORDER BY dataset`,
+    [expected.map((row) => row.dataset)],
+  );
+  t.deepEqual(
+    ledger.rows,
+    [...expected].sort((a, b) => a.dataset.localeCompare(b.dataset)),
+  );
+  t.like(upstream.stats().byEndpoint, { 'stats-player': 16, 'stats-team': 10 });
+});
+
+test("coverage counts a box score's team rows too: one deleted after the load fails boxscore_traditional.row_counts for that game", async (t) => {
+  const games = regulationGames.slice(18, 21);
+  const database = await freshDatabase();
+  const upstream = await replicaWith({});
+
+  const summary = await runTestBackfill({
+    pool: database.pool,
+    replica: upstream,
+    options: { datasets: [boxScoreTraditional], gameIds: games.map((game) => game.id as GameId) },
+  });
+
+  t.is(summary.exitCode, 0);
+  const rosterOf = (game: Game) => {
+    const box = legacyBoxScore(season, game, upstream.seed);
+    return box.homeTeam.players.length + box.awayTeam.players.length;
+  };
+  const coverage = await database.pool.query(
+    'SELECT game_id, row_count FROM nba_ingest.coverage WHERE dataset = $1 ORDER BY game_id',
+    [boxScoreTraditional.name],
+  );
+  t.deepEqual(
+    coverage.rows,
+    [...games]
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((game) => ({ game_id: game.id, row_count: rosterOf(game) + 2 })),
+  );
+  const rowCounts = async () => {
+    const report = await verify(database.pool, {
+      season: '2025-26',
+      seasonType: 'Regular Season',
+      datasets: [boxScoreTraditional],
+    });
+    return report.checks.find((check) => check.name === 'boxscore_traditional.row_counts');
+  };
+  t.like(await rowCounts(), { status: 'pass', value: `0 of ${games.length} covered games differ` });
+
+  const damaged = games[1] as Game;
+  const deleted = await database.pool.query(
+    'DELETE FROM nba.boxscores_traditional_team WHERE game_id = $1 AND team_id = $2',
+    [damaged.id, damaged.away.teamId],
+  );
+  t.is(deleted.rowCount, 1);
+  const after = await rowCounts();
+  t.like(after, { status: 'fail', value: `1 of ${games.length} covered games differ` });
+  t.deepEqual(after?.details, [
+    `${damaged.id}: coverage ${rosterOf(damaged) + 2}, table ${rosterOf(damaged) + 1}`,
+  ]);
+});
+
+test('a box score refetched with fullRefresh after a correction stores exactly its new facts, and placeholders follow its minutes', async (t) => {
+  const game = regulationGames[21] as Game;
+  const box = await servedBoxScore(game);
+  const roster = playersOf(box);
+  // A bench player who played, and one who did not: the correction swaps them.
+  const benched = roster.find((player) => player.played === '1' && player.starter === '0');
+  const called = roster.find((player) => player.played === '0');
+  if (!benched || !called) return t.fail('no bench player who played, or none who did not');
+  const [playedStats, idleStats] = [benched.statistics, called.statistics];
+  // As first served, benched by the coach, with a description a stale row would keep.
+  Object.assign(called, {
+    status: 'ACTIVE',
+    notPlayingReason: 'DNP_COACH',
+    notPlayingDescription: "Coach's Decision",
+  });
+  // The Query Tool lists neither (one had not played; its correction of the other came first): both
+  // have placeholders, which carry the traditional minutes.
+  const advancedRows = playerAdvancedRows(season, game, payloads.seed).filter(
+    (row) => row.playerId !== benched.personId,
+  );
+  t.is(advancedRows.length, roster.filter((player) => player.played === '1').length - 1);
+  const dir = await fixturesOf([
+    ['stats-boxscore', game.id, box],
+    ['querytool-game-player-Advanced', game.id, advancedRows],
+  ]);
+  const upstream = await replicaWith({ fixturesDir: dir });
+  const database = await freshDatabase();
+  const run = (datasets: readonly Dataset[], fullRefresh: boolean) =>
+    runTestBackfill({
+      pool: database.pool,
+      replica: upstream,
+      options: { datasets, gameIds: [game.id as GameId], fullRefresh },
+    });
+  const ids = [benched.personId, called.personId].sort((a, b) => a - b);
+  const placeholders = async () =>
+    (
+      await database.pool.query(
+        `SELECT nba_id, is_placeholder, minutes::float8 AS minutes FROM nba.boxscores_advanced
+          WHERE game_id = $1 AND nba_id = ANY($2::int[]) ORDER BY nba_id`,
+        [game.id, ids],
+      )
+    ).rows;
+  const placeholder = (nbaId: number, minutes: number | null) => ({
+    nba_id: nbaId,
+    is_placeholder: true,
+    minutes,
+  });
+  const byId = (a: { nba_id: number }, b: { nba_id: number }) => a.nba_id - b.nba_id;
+
+  const first = await run([boxScoreTraditional, advancedBox], false);
+  t.is(first.exitCode, 0);
+  t.deepEqual(
+    await placeholders(),
+    [
+      placeholder(benched.personId, decimalMinutes(playedStats.minutes)),
+      placeholder(called.personId, null),
+    ].sort(byId),
+  );
+
+  // The correction: the benched player did not play after all, the called-up one did (no reason).
+  const dropped: BoxPlayer = {
+    ...benched,
+    played: '0',
+    notPlayingReason: 'DNP_COACH',
+    notPlayingDescription: "Coach's Decision",
+    statistics: idleStats,
+  };
+  const playing: BoxPlayer = {
+    ...called,
+    played: '1',
+    notPlayingReason: undefined,
+    notPlayingDescription: undefined,
+    statistics: playedStats,
+  };
+  const corrected = new Map([dropped, playing].map((player) => [player.personId, player]));
+  for (const side of [box.game.homeTeam, box.game.awayTeam]) {
+    side.players = side.players.map((player) => corrected.get(player.personId) ?? player);
+  }
+  await writeFile(join(dir, 'stats-boxscore', `${game.id}.json`), JSON.stringify(box));
+  const second = await run([boxScoreTraditional], true);
+
+  t.is(second.exitCode, 0);
+  t.like(second.datasets[0], { calls: 1, gamesLoaded: 1, failures: {} });
+  const stored = await database.pool.query(
+    `SELECT nba_id, status, not_playing_reason, not_playing_description, played, minutes::float8 AS minutes,
+            pts, traditional_stats_json
+       FROM nba.boxscores_traditional WHERE game_id = $1 AND nba_id = ANY($2::int[]) ORDER BY nba_id`,
+    [game.id, ids],
+  );
+  t.deepEqual(
+    stored.rows,
+    [
+      {
+        nba_id: benched.personId,
+        status: 'ACTIVE',
+        not_playing_reason: 'DNP_COACH',
+        not_playing_description: "Coach's Decision",
+        played: false,
+        minutes: null,
+        pts: idleStats.points ?? null,
+        traditional_stats_json: idleStats,
+      },
+      {
+        nba_id: called.personId,
+        status: 'ACTIVE',
+        not_playing_reason: null,
+        not_playing_description: null,
+        played: true,
+        minutes: decimalMinutes(playedStats.minutes),
+        pts: playedStats.points ?? null,
+        traditional_stats_json: playedStats,
+      },
+    ].sort(byId),
+  );
+  // The rest of the roster as the corrected box score has it.
+  const whole = await database.pool.query<RosterRow>(
+    `SELECT game_id, nba_id, team_id, status, not_playing_reason, played, minutes::float8 AS minutes
+       FROM nba.boxscores_traditional WHERE game_id = $1 ORDER BY nba_id`,
+    [game.id],
+  );
+  t.deepEqual(
+    whole.rows,
+    [box.game.homeTeam, box.game.awayTeam]
+      .flatMap((side) =>
+        side.players.map((player) => ({
+          game_id: game.id,
+          nba_id: player.personId,
+          team_id: side.teamId,
+          status: player.status,
+          not_playing_reason: player.notPlayingReason ?? null,
+          played: player.played === '1',
+          minutes: player.played === '1' ? decimalMinutes(player.statistics.minutes) : null,
+        })),
+      )
+      .sort(byId),
+  );
+  t.deepEqual(
+    await placeholders(),
+    [
+      placeholder(benched.personId, null),
+      placeholder(called.personId, decimalMinutes(playedStats.minutes)),
+    ].sort(byId),
   );
 });

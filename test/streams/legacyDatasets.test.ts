@@ -765,3 +765,162 @@ test.serial('parsed rows load through writeBatch, and loading them again changes
   );
   t.deepEqual(stored.rows[0], { players: 34, without_minutes: 6 });
 });
+
+// ---- what a payload may not hand the columns or the XML parser ----
+
+test('a box score in which one team lists no players is no_rows_for_final_game naming that team', (t) => {
+  t.deepEqual(failure(boxScoreTraditional, boxScore(team(BKN, [player(1)]), team(GSW, []))), {
+    reason: 'no_rows_for_final_game',
+    detail: `the box score lists no players of team ${GSW}`,
+  });
+  t.deepEqual(failure(boxScoreTraditional, boxScore(team(BKN, []), team(GSW, [player(2)]))), {
+    reason: 'no_rows_for_final_game',
+    detail: `the box score lists no players of team ${BKN}`,
+  });
+});
+
+/** More than an int column holds (2147483647 at most). */
+const BEYOND_INT = 3_000_000_000;
+
+test('an id or number beyond an int column (3000000000) is a schema mismatch naming the field', (t) => {
+  const cases: readonly (readonly [LegacyDataset, unknown, RegExp])[] = [
+    [
+      playByPlay,
+      playByPlayOf([action(1, 1), action(BEYOND_INT, 1, { orderNumber: 20000 })]),
+      /^game\.actions\.1\.actionNumber: /,
+    ],
+    [playByPlay, playByPlayOf([action(1, 1, { personId: BEYOND_INT })]), /^game\.actions\.0\.personId: /],
+    [playByPlay, playByPlayOf([action(1, 1, { teamId: BEYOND_INT })]), /^game\.actions\.0\.teamId: /],
+    [
+      playersOnCourt,
+      { gameId: GAME, events: [onCourtEvent(12), { ...onCourtEvent(14), event_Num: BEYOND_INT }] },
+      /^events\.1\.event_Num: /,
+    ],
+    [
+      playersOnCourt,
+      {
+        gameId: GAME,
+        events: [{ ...onCourtEvent(12), playersPlusMinus: [{ team_id: GSW, person_id: BEYOND_INT }] }],
+      },
+      /^events\.0\.playersPlusMinus\.0\.person_id: /,
+    ],
+    [
+      boxScoreTraditional,
+      boxScore(team(BKN, [player(1), player(BEYOND_INT)]), team(GSW, [player(2)])),
+      /^game\.homeTeam\.players\.1\.personId: /,
+    ],
+    [
+      boxScoreTraditional,
+      boxScore(team(BKN, [player(1, { order: BEYOND_INT })]), team(GSW, [player(2)])),
+      /^game\.homeTeam\.players\.0\.order: /,
+    ],
+    [
+      boxScoreTraditional,
+      boxScore(team(BKN, [player(1)]), team(BEYOND_INT, [player(2)])),
+      /^game\.awayTeam\.teamId: /,
+    ],
+  ];
+  for (const [dataset, body, field] of cases) {
+    const result = failure(dataset, body);
+    t.is(result.reason, 'schema_mismatch', `${dataset.name} ${field}`);
+    t.regex(result.detail, field);
+  }
+  // The largest int is a value like any other.
+  const { tables } = parsed(t, playByPlay, playByPlayOf([action(2_147_483_647, 1, { orderNumber: 1 })]));
+  t.is(tables[0]?.[0]?.action_number, 2_147_483_647);
+});
+
+test('a box score count beyond an int column (points 3000000000) is out of range: NULL and flagged, not a row for the database to refuse', (t) => {
+  const { tables, flagged } = parsed(
+    t,
+    boxScoreTraditional,
+    boxScore(
+      team(BKN, [player(1, {}, { points: BEYOND_INT })], { reboundsTotal: BEYOND_INT }),
+      team(GSW, [player(2)]),
+    ),
+  );
+  t.is(tables[0]?.[0]?.pts, null);
+  t.is(tables[1]?.[0]?.reb, null);
+  t.deepEqual(
+    flagged.map((issue) => [issue.column, issue.value]),
+    [
+      ['pts', BEYOND_INT],
+      ['reb', BEYOND_INT],
+    ],
+  );
+});
+
+const DOCUMENT_TYPE_REFUSED = {
+  reason: 'schema_mismatch',
+  detail: 'a document type declaration, which the feed never has',
+};
+
+/** Entities each ten of the one before: lol9 is a billion characters once expanded. */
+const BILLION_LAUGHS = [
+  '<!DOCTYPE HustleStatsBoxScore [',
+  '  <!ENTITY lol0 "lol">',
+  ...Array.from({ length: 9 }, (_, i) => `  <!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`),
+  ']>',
+].join('\n');
+const EXTERNAL_ENTITY = '<!DOCTYPE HustleStatsBoxScore [<!ENTITY home SYSTEM "file:///etc/passwd">]>';
+
+/** The document with `doctype` after its XML declaration and the first First_Name set to `name`. */
+const declaring = (document: string, doctype: string, name = 'A &amp; B') =>
+  document.replace('?>\n', `?>\n${doctype}\n`).replace('First_Name="A &amp; B"', `First_Name="${name}"`);
+
+test('a hustle file that declares a document type is a schema mismatch: no entity is defined or expanded', (t) => {
+  t.deepEqual(failure(hustleBox, declaring(hustleXml(), BILLION_LAUGHS, '&lol9;')), DOCUMENT_TYPE_REFUSED);
+  t.deepEqual(failure(hustleBox, declaring(hustleXml(), EXTERNAL_ENTITY, '&home;')), DOCUMENT_TYPE_REFUSED);
+  // Without an XML declaration, in lower case, without entities: refused the same.
+  const bare = `<!doctype HustleStatsBoxScore>\n${hustleXml().replace(/^<\?xml[^>]*\?>\n/, '')}`;
+  t.true(bare.startsWith('<!doctype HustleStatsBoxScore>\n<HustleStatsBoxScore '));
+  t.deepEqual(failure(hustleBox, bare), DOCUMENT_TYPE_REFUSED);
+  t.deepEqual(
+    failure(hustleEvents, eventsXml(EVENTS).replace('?>\n', `?>\n${EXTERNAL_ENTITY}\n`)),
+    DOCUMENT_TYPE_REFUSED,
+  );
+});
+
+test('character references in hustle attributes are read: Jos&#233; is José, and &amp;#233; stays as written', (t) => {
+  const box = hustleXml().replace(
+    'First_Name="A &amp; B"',
+    'First_Name="Jos&#233;" Last_Name="Calder&#xF3;n &amp;#233;"',
+  );
+  const [players = []] = parsed(t, hustleBox, box).tables;
+  t.like(players[0]?.hustle_stats_json, {
+    Person_id: '201939',
+    First_Name: 'José',
+    Last_Name: 'Calderón &#233;',
+  });
+  t.like(players[1]?.hustle_stats_json, { Person_id: '1630164', First_Name: 'A & B' });
+  const events = eventsXml([
+    EVENTS[0]?.replace('Player="Stephen Curry"', 'Player="Jos&#233; Alvarado"') ?? '',
+  ]);
+  const [rows = []] = parsed(t, hustleEvents, events).tables;
+  t.like(rows[0], { player_name: 'José Alvarado', attributes: { Player: 'José Alvarado' } });
+});
+
+test("a hustle box score with players but not both teams' totals is a schema mismatch", (t) => {
+  const box = hustleXml();
+  const section = / {2}<Team_Stats>\n[\s\S]*\n {2}<\/Team_Stats>\n/;
+  const totals = box.match(/ {4}<Team_Stats Team_id="\d+"[^>]*\/>/g) ?? [];
+  t.is(totals.length, 2);
+  const [gsw = '', bkn = ''] = totals;
+  t.deepEqual(failure(hustleBox, box.replace(section, '')), {
+    reason: 'schema_mismatch',
+    detail: 'Team_Stats holds the totals of 0 distinct team(s), not 2',
+  });
+  t.deepEqual(failure(hustleBox, box.replace(section, '  <Team_Stats/>\n')), {
+    reason: 'schema_mismatch',
+    detail: 'Team_Stats holds the totals of 0 distinct team(s), not 2',
+  });
+  t.deepEqual(failure(hustleBox, box.replace(`${bkn}\n`, '')), {
+    reason: 'schema_mismatch',
+    detail: 'Team_Stats holds the totals of 1 distinct team(s), not 2',
+  });
+  t.deepEqual(failure(hustleBox, box.replace(bkn, gsw)), {
+    reason: 'schema_mismatch',
+    detail: 'Team_Stats holds the totals of 1 distinct team(s), not 2',
+  });
+  t.is(failure(hustleBox, box).reason, 'ok');
+});
