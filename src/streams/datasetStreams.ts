@@ -1,7 +1,6 @@
 // Runs a run's datasets side by side: Query Tool datasets in batches planned lazily, `concurrency`
 // at a time; legacy per-game datasets one game per call, as many at a time as keep the shared rate
 // limit busy; season-wide legacy datasets once each. All under the one rate limiter of the host.
-import type { Logger } from 'pino';
 import { merge, type Observable } from 'rxjs';
 import { mergeOnDemand, takingTurns } from '../operators/mergeOnDemand.ts';
 import { type Dataset, isLegacy } from './dataset.ts';

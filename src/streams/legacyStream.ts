@@ -3,7 +3,6 @@
 // and ledger as the Query Tool. A game's (or season's) tables, coverage and records are written in
 // one transaction; a payload that cannot be stored under its key is failed and quarantined.
 import type pg from 'pg';
-import type { Logger } from 'pino';
 import { defer, lastValueFrom } from 'rxjs';
 import { type QuarantineRow, writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import type { SeasonCoverageRow } from '../sinks/ingestRecords.ts';

@@ -2,7 +2,6 @@
 // TeamId) batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { Logger } from 'pino';
 import { concatMap, from, type Observable } from 'rxjs';
 import type { GameId } from '../gameId.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';

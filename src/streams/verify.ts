@@ -2,7 +2,6 @@
 // registry. Facts come from the sink in one read-only snapshot; judging them is pure, below.
 import type pg from 'pg';
 import { DatabaseError } from '../sinks/databaseError.ts';
-import type { TableSpec } from '../sinks/tableSpec.ts';
 import {
   type CapHitFacts,
   type CoverageFacts,

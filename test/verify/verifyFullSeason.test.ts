@@ -143,10 +143,11 @@ test.serial('a second run of every dataset makes no per-game or season-wide call
   t.is(summary.exitCode, 0);
   t.true(summary.datasets.every((dataset) => dataset.calls === 0 && dataset.gamesLoaded === 0));
   // Only the reference lists (teams, players, schedule), which every run reads.
-  t.deepEqual(
-    [...new Set(replica.stats().calls.map((call) => call.endpoint))].sort(),
-    ['schedule-full', 'stats-player-index', 'stats-team-index'],
-  );
+  t.deepEqual([...new Set(replica.stats().calls.map((call) => call.endpoint))].sort(), [
+    'schedule-full',
+    'stats-player-index',
+    'stats-team-index',
+  ]);
 });
 
 test.serial('the tracking checks pass with 100% coverage and 10–40 players per game', async (t) => {
