@@ -174,7 +174,9 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     finish(reply, fault?.kind ?? null);
   }
 
-  const server = createServer({ maxHeaderSize: 64 * 1024 }, (request, response) => {
+  // Idle keep-alive connections stay open a minute: a server that closes one as a busy client reuses
+  // it (Node's default is 5 s) makes the client's request fail with a reset that upstream never sends.
+  const server = createServer({ maxHeaderSize: 64 * 1024, keepAliveTimeout: 60_000 }, (request, response) => {
     serve(request, response).catch((error: unknown) => {
       // Only a closing replica cuts a latency wait short; anything else is a replica bug.
       if (!closing.signal.aborted)

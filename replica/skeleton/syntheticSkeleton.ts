@@ -164,12 +164,20 @@ const CUP_GAMES = 30;
 
 function syntheticGames(random: SeededRandom, teams: Team[], total: number): Game[] {
   const schedule: Array<{ date: string; homeId: number; awayId: number }> = [];
+  const played = new Map(teams.map((team) => [team.id, 0]));
   for (let day = 0; schedule.length < total; day++) {
     const date = addDays(OPENING_NIGHT, day);
-    const order = random.shuffle(teams.map((team) => team.id));
+    // The teams with the fewest games play first, so game counts never drift more than one apart: a
+    // season of 1,230 games gives every team its 82, as the real schedule does.
+    const order = random
+      .shuffle(teams.map((team) => team.id))
+      .sort((a, b) => (played.get(a) ?? 0) - (played.get(b) ?? 0));
     const gamesToday = Math.min(random.int(5, 12), total - schedule.length);
     for (let pair = 0; pair < gamesToday; pair++) {
-      schedule.push({ date, homeId: order[2 * pair] as number, awayId: order[2 * pair + 1] as number });
+      const homeId = order[2 * pair] as number;
+      const awayId = order[2 * pair + 1] as number;
+      schedule.push({ date, homeId, awayId });
+      played.set(homeId, (played.get(homeId) ?? 0) + 1).set(awayId, (played.get(awayId) ?? 0) + 1);
     }
   }
   // Mirror the real season's NBA Cup quirk: 30 mid-season games numbered 0022501201-0022501230,

@@ -87,11 +87,11 @@ test.serial(
     const report = await verify(db.pool, { ...SCOPE, datasets: [...DATASETS.values()] });
     const result = runVerifyCli(db.url);
 
-    t.is(result.status, 0, result.stderr);
     t.deepEqual(
       report.checks.filter((check) => check.status === 'fail'),
       [],
     );
+    t.is(result.status, 0, result.stderr);
     t.is(
       result.stdout.split('\n')[0],
       `verify 2025-26 Regular Season (${names.join(', ')}): passed, ${report.counts.pass} passed, 0 failed, ${report.counts.info} informational`,
