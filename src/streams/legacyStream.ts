@@ -114,11 +114,12 @@ async function loadGame(dataset: LegacyDataset, game: RequestedGame, context: Wo
   if (!step.ok) {
     // The reference calls found the host, so a 404 here says the game has no payload, not that the
     // base URL is wrong: a data error for the game, not the configuration error of a 404 at start.
+    const unavailable = isUnavailable(step.error, request);
     const reason =
-      step.error instanceof UpstreamError && step.error.status === 404 && !isUnavailable(step.error, request)
+      !unavailable && step.error instanceof UpstreamError && step.error.status === 404
         ? 'no_payload_for_game'
         : reasonOf(step.error);
-    if (isUnavailable(step.error, request)) {
+    if (unavailable) {
       coverage.unavailable(gameId, reason);
       telemetry.gamesUnavailable += 1;
       logger.info({ gameId, reason }, 'not published yet: left for a later run');

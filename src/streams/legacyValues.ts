@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { GameId } from '../gameId.ts';
 import type { LegacyParse, RequestedGame } from './dataset.ts';
+import { INT_MAX } from './rowValues.ts';
 
 /**
  * Minutes and seconds, either optional but not both: `PT34M12.00S`, `PT240M`, `PT05.30S`. At most four
@@ -23,9 +24,6 @@ export const isoDuration = z
 
 /** `'0'` or `'1'`, as the box score sends its flags (starter, oncourt, played). */
 export const flagText = z.enum(['0', '1']);
-
-/** The largest value of an int column: ids (team ids have ten digits) and counters must fit. */
-const INT_MAX = 2_147_483_647;
 
 /** A whole number 0 or more written in digits only: no sign, no decimals, no blanks, no empty string. */
 export const digits = z

@@ -38,7 +38,7 @@ interface Unit {
 }
 
 /** The largest value of an int column: a count beyond it is out of range, not a row the database refuses. */
-const INT_MAX = 2_147_483_647;
+export const INT_MAX = 2_147_483_647;
 
 /** The units a stat column can have; the range is what real data guarantees for the unit. */
 export const STAT_UNITS = {
