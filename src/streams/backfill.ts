@@ -172,7 +172,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
         {
           dataset: dataset.name,
           unit: unitOf(dataset),
-          candidates: plan.ids.length + plan.skipped + plan.waiting,
+          candidates: candidatesOf(plan),
           covered: plan.skipped,
           notPublishedYet: plan.waiting,
           toLoad: plan.ids.length,
@@ -393,7 +393,7 @@ function datasetSummary(plan: DatasetPlan, telemetry: DatasetTelemetry, limits: 
   return {
     dataset: plan.dataset.name,
     unit: unitOf(plan.dataset),
-    gamesSelected: plan.ids.length + plan.skipped + plan.waiting,
+    gamesSelected: candidatesOf(plan),
     gamesSkipped: plan.skipped,
     gamesLoaded: telemetry.gamesLoaded,
     gamesFailed: telemetry.gamesFailed,
@@ -452,6 +452,9 @@ const round = (value: number, digits: number) => Number(value.toFixed(digits));
 
 export type DatasetUnit = 'game' | 'team' | 'season';
 
+/** What the selection offered the dataset: to load, already covered, or waiting to be published. */
+const candidatesOf = (plan: DatasetPlan): number => plan.ids.length + plan.skipped + plan.waiting;
+
 const unitOf = (dataset: Dataset): DatasetUnit => dataset.unit ?? 'game';
 
 interface DatasetPlan {
@@ -484,13 +487,13 @@ async function planDataset(
   options: Pick<BackfillOptions, 'fullRefresh' | 'season' | 'seasonType'>,
   pool: pg.Pool,
 ): Promise<DatasetPlan> {
+  // Season-wide coverage is as of the season's final games so far.
+  const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
   if (dataset.unit === 'season') {
-    const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
     const current = !options.fullRefresh && (await coveredSeason(pool, dataset.name, scope));
     return { dataset, ids: current ? [] : [options.season], skipped: current ? 1 : 0, waiting: 0 };
   }
   if (dataset.unit === 'team') {
-    const scope = { label: options.season, type: options.seasonType, finalGames: season.finalGames };
     const covered = options.fullRefresh
       ? new Set<number>()
       : await coveredTeams(pool, dataset.name, scope, season.teams);
