@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { parseCommandArgs } from '../src/commandArgs.ts';
 import { EXIT, ExitError } from '../src/exitCodes.ts';
+import { clockStartSchema } from './server/options.ts';
 import { startReplica } from './server.ts';
 import { defaultDataDir, loadSkeleton, type Skeleton } from './skeleton.ts';
 
@@ -27,6 +28,10 @@ Options:
   --latency-per-row-us N     latency per returned row in microseconds (default 0)
   --hustle-unavailable-days N  the latest N game dates answer the hustle XML feeds with 403/404,
                              "not published yet" (default 2; 0 publishes every game)
+  --clock INSTANT            run on a virtual clock starting at INSTANT, an ISO instant with its
+                             offset (e.g. 2026-02-20T17:00:00-05:00): games go scheduled, live and
+                             final on it (default: real time, every game as the season has it)
+  --speed N                  virtual seconds per real second on the clock (default 1; needs --clock)
   -h, --help                 show this help
 
 Exit codes: 0 stopped by a signal, 64 bad flags, 65 unreadable data, 78 cannot listen.`;
@@ -77,6 +82,8 @@ export async function replicaCommand(
       fixturesDir: flags.fixturesDir,
       rateLimit: flags.rateLimit,
       latency: flags.latency,
+      hustleUnavailableDays: flags.hustleUnavailableDays,
+      clock: flags.clock,
     });
   } catch (error) {
     io.stderr.write(`nba-ingest replica: cannot start: ${(error as Error).message}\n`);
@@ -85,6 +92,9 @@ export async function replicaCommand(
   io.stdout.write(
     `replica listening on ${replica.url} (${skeleton.source} skeleton: ${skeleton.games.length} games)\n`,
   );
+  if (replica.clock && flags.clock) {
+    io.stdout.write(`virtual clock at ${flags.clock.start}, ${flags.clock.speed}× real time\n`);
+  }
   await stopRequested(io.stop);
   await replica.close();
   io.stderr.write('replica stopped\n');
@@ -106,6 +116,8 @@ function parseFlags(args: string[]) {
     'latency-base-ms': { type: 'string' },
     'latency-per-row-us': { type: 'string' },
     'hustle-unavailable-days': { type: 'string' },
+    clock: { type: 'string' },
+    speed: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   }) as Partial<Record<string, string>> & { synthetic?: boolean; help?: boolean };
   if (values.synthetic && values.data !== undefined)
@@ -116,6 +128,13 @@ function parseFlags(args: string[]) {
     throw usageError(`--fixtures: no such directory ${values.fixtures}`);
   }
   if (values.burst !== undefined && values.rate === undefined) throw usageError('--burst needs --rate');
+  if (values.speed !== undefined && values.clock === undefined) throw usageError('--speed needs --clock');
+  if (values.clock !== undefined && !clockStartSchema.safeParse(values.clock).success) {
+    throw usageError(
+      `--clock expects an ISO instant with its offset, e.g. 2026-02-20T17:00:00-05:00, got "${values.clock}"`,
+    );
+  }
+  const speed = number(values.speed, '--speed', { above: 0 }) ?? 1;
   const rate = number(values.rate, '--rate', { above: 0 });
   const burst = number(values.burst, '--burst', { integer: true, min: 1 });
   return {
@@ -137,6 +156,7 @@ function parseFlags(args: string[]) {
       integer: true,
       min: 0,
     }),
+    clock: values.clock === undefined ? undefined : { start: values.clock, speed },
   };
 }
 

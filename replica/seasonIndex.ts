@@ -33,6 +33,8 @@ export interface SeasonIndex {
   rosters: ReadonlyMap<number, ShootingRoster>;
   /** Key `${gameId}:${teamId}`: the team's record once that game is final (going into it otherwise). */
   recordsAfter: ReadonlyMap<string, TeamRecord>;
+  /** Key `${gameId}:${teamId}`: the team's record going into that game. */
+  recordsBefore: ReadonlyMap<string, TeamRecord>;
 }
 
 export function indexSeason(skeleton: Skeleton): SeasonIndex {
@@ -51,7 +53,7 @@ export function indexSeason(skeleton: Skeleton): SeasonIndex {
     teamsById: new Map(skeleton.teams.map((team) => [team.id, team])),
     playersById: new Map(skeleton.players.map((player) => [player.id, player])),
     rosters: shootingRosters(skeleton),
-    recordsAfter: recordsAfterEachGame(skeleton.games),
+    ...recordsAroundEachGame(skeleton.games),
   };
 }
 
@@ -82,15 +84,20 @@ function shootingRosters(skeleton: Skeleton): Map<number, ShootingRoster> {
   return rosters;
 }
 
-function recordsAfterEachGame(games: readonly Game[]): Map<string, TeamRecord> {
+function recordsAroundEachGame(games: readonly Game[]): {
+  recordsAfter: Map<string, TeamRecord>;
+  recordsBefore: Map<string, TeamRecord>;
+} {
   const running = new Map<number, TeamRecord>();
   const after = new Map<string, TeamRecord>();
+  const before = new Map<string, TeamRecord>();
   for (const game of games) {
     for (const [side, other] of [
       [game.home, game.away],
       [game.away, game.home],
     ] as const) {
       const record = running.get(side.teamId) ?? { wins: 0, losses: 0 };
+      before.set(`${game.id}:${side.teamId}`, record);
       // A game that is not final yet shows the record going into it.
       if (game.status !== 3) {
         after.set(`${game.id}:${side.teamId}`, record);
@@ -102,5 +109,5 @@ function recordsAfterEachGame(games: readonly Game[]): Map<string, TeamRecord> {
       after.set(`${game.id}:${side.teamId}`, next);
     }
   }
-  return after;
+  return { recordsAfter: after, recordsBefore: before };
 }

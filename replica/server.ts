@@ -1,6 +1,8 @@
 // The NBA API replica: a local HTTP server that answers like https://api.nba.com/v0 from a season
 // skeleton. Each request goes through upstream's gates in order — URL length (414), route (404), API
 // key (401), rate limit (429), injected faults — then its endpoint, the latency model, and the wire.
+// Each request is answered at one instant of the replica's clock (virtual when `clock` is set): its
+// Date header, its meta.time and which games are final.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -19,7 +21,12 @@ import {
   hustleEventsEndpoint,
   hustleFolderEndpoint,
 } from './server/hustleEndpoints.ts';
-import { type ReplicaOptions, resolveReplicaOptions } from './server/options.ts';
+import {
+  type FaultsOption,
+  type ReplicaOptions,
+  resolveFaults,
+  resolveReplicaOptions,
+} from './server/options.ts';
 import { pbpEndpoint } from './server/pbpEndpoint.ts';
 import { pocEndpoint } from './server/pocEndpoint.ts';
 import { QueryParams } from './server/queryParams.ts';
@@ -30,21 +37,51 @@ import { scheduleEndpoint } from './server/scheduleEndpoint.ts';
 import { scoreboardEndpoint } from './server/scoreboardEndpoint.ts';
 import { statsPlayerEndpoint, statsTeamEndpoint } from './server/seasonAggregatesEndpoint.ts';
 import { seasonLineupsEndpoint } from './server/seasonLineupsEndpoint.ts';
+import { type ReplicaClock, SeasonTimeline } from './server/seasonTimeline.ts';
 import { TokenBucket } from './server/tokenBucket.ts';
+import { VirtualClock } from './server/virtualClock.ts';
 import { loadSkeleton, type Skeleton } from './skeleton.ts';
 
 export type { FaultKind } from './server/faults.ts';
-export type { ReplicaOptions } from './server/options.ts';
+export type { PostponedText } from './server/gameProgress.ts';
+export type { FaultsOption, ReplicaOptions } from './server/options.ts';
 export type { ReplicaCall, ReplicaStats } from './server/replicaStats.ts';
+export { type ReplicaClock, revisedSeed } from './server/seasonTimeline.ts';
 
 export interface Replica {
   /** Base URL, e.g. http://127.0.0.1:43123 (paths start with /api/...). */
   url: string;
   skeleton: Skeleton;
-  /** The seed of generated rows: generators called with it compute exactly what is served. */
+  /**
+   * The seed of generated rows: generators called with it compute exactly what is served (for a
+   * corrected game, with `seedOf(gameId)`).
+   */
   seed: number;
+  /** The virtual clock and the games' timeline on it; null when the replica runs in real time. */
+  clock: ReplicaClock | null;
   stats(): ReplicaStats;
   resetStats(): void;
+  /**
+   * A stat correction of a game: from the next request on, every per-game payload of it (Query
+   * Tool rows, box score, play-by-play, players on court, hustle) is generated anew, still adding up
+   * to the skeleton's box totals, and season aggregates change with it. Returns its new revision
+   * (1, 2, ...). Throws for a game the season does not have.
+   */
+  correct(gameId: string): number;
+  /**
+   * The game never starts: status 1 with `gameStatusText` PPD (or Cancelled) in the scoreboard and
+   * the schedule, no data anywhere, out of every season-wide total.
+   */
+  postpone(gameId: string, text?: 'PPD' | 'Cancelled'): void;
+  /**
+   * A stale scoreboard: it keeps the game live (status 2, its last period at 0:00, "Q4 0:00") once
+   * it is final; the schedule and the data endpoints tell the truth.
+   */
+  holdLive(gameId: string): void;
+  /** Replaces the `faults` option from the next request on (validated the same way; `{}` lifts all). */
+  setFaults(faults: FaultsOption): void;
+  /** The seed a game's rows are generated with now: `seed`, until `correct` revises it. */
+  seedOf(gameId: string): number;
   close(): Promise<void>;
 }
 
@@ -76,12 +113,16 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
   const skeleton =
     resolved.skeleton ??
     loadSkeleton({ dataDir: resolved.dataDir, seed: resolved.seed, syntheticGames: resolved.syntheticGames });
-  const context: EndpointContext = {
-    season: indexSeason(skeleton),
+  const season = indexSeason(skeleton);
+  const clock = resolved.clock
+    ? new VirtualClock(new Date(resolved.clock.start), resolved.clock.speed)
+    : null;
+  const timeline = new SeasonTimeline(season, resolved.seed, clock);
+  const shared = {
+    season,
     seed: resolved.seed,
     options: resolved,
     fixtures: new FixtureStore(resolved.fixturesDir),
-    now: () => new Date(),
   };
   const route = endpointRouter(ENDPOINTS);
   const bucket = resolved.rateLimit
@@ -92,6 +133,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
   const closing = new AbortController();
 
   async function serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const now = timeline.now();
     const rawUrl = request.url ?? '/';
     const target = new URL(rawUrl, 'http://replica.invalid');
     const params = new QueryParams(target.searchParams);
@@ -108,8 +150,8 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
         rowsReturned: reply.rows,
         fault,
       });
-      if (fault === 'truncatedBody') sendTruncated(response, reply);
-      else send(response, reply);
+      if (fault === 'truncatedBody') sendTruncated(response, reply, now);
+      else send(response, reply, now);
     };
     const waitFor = async (rows: number) => {
       const ms = resolved.latency.baseMs + (rows * resolved.latency.perRowUs) / 1000;
@@ -161,6 +203,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     }
 
     const host = request.headers.host ?? `${resolved.host}:${resolved.port}`;
+    const context: EndpointContext = { ...shared, now: () => now, state: timeline.at(now) };
     let reply: Reply;
     try {
       reply = await endpoint.handle(
@@ -196,8 +239,14 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     url: `http://${resolved.host}:${port}`,
     skeleton,
     seed: resolved.seed,
+    clock: timeline.replicaClock(),
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
+    correct: (gameId) => timeline.correct(gameId),
+    postpone: (gameId, text = 'PPD') => timeline.postpone(gameId, text),
+    holdLive: (gameId) => timeline.holdLive(gameId),
+    setFaults: (next) => faults.configure(resolveFaults(next)),
+    seedOf: (gameId) => timeline.seedOf(gameId),
     close: () =>
       new Promise<void>((resolve, reject) => {
         closing.abort();
@@ -216,23 +265,26 @@ function decodedLength(rawUrl: string): number {
   }
 }
 
-function send(response: ServerResponse, reply: Reply): void {
+/** The Date header is the replica's now (virtual on a clock): a client reads upstream's time from it. */
+function send(response: ServerResponse, reply: Reply, now: Date): void {
   if (response.destroyed) return;
   response.writeHead(reply.status, {
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(reply.body),
+    date: now.toUTCString(),
     ...reply.headers,
   });
   response.end(reply.body);
 }
 
 /** Headers announce the whole body; half of it is written, then the connection is cut. */
-function sendTruncated(response: ServerResponse, reply: Reply): void {
+function sendTruncated(response: ServerResponse, reply: Reply, now: Date): void {
   if (response.destroyed) return;
   const body = Buffer.from(reply.body);
   response.writeHead(reply.status, {
     'content-type': JSON_TYPE,
     'content-length': body.length,
+    date: now.toUTCString(),
     ...reply.headers,
   });
   response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.destroy());

@@ -222,6 +222,7 @@ function lineupIndex(season: SeasonIndex): LineupIndex {
   let index = indexes.get(season.skeleton);
   if (index) return index;
   const finalGamesByTeam = new Map<number, number>();
+  // The skeleton's season, whatever a clock says: a game's lineups never depend on the hour.
   for (const game of season.skeleton.games) {
     if (game.status !== 3) continue;
     for (const side of [game.home, game.away])

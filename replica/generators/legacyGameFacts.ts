@@ -1,6 +1,6 @@
 // Facts of a final game that the skeleton does not carry but the legacy feeds print: when each
 // moment of play happened on the wall clock (play runs at a pace of its own per game, with breaks
-// between periods), how long the game took, and the crowd. Decided by the game id alone, so the box
+// between periods) and back, how long the game took, and the crowd. Decided by the game id alone, so the box
 // score, play-by-play and hustle feeds print the same.
 import { unitFromText } from '../seededRandom.ts';
 import type { Game } from '../skeleton.ts';
@@ -25,11 +25,46 @@ export function wallSeconds(game: Game, period: number, elapsed: number): number
   return elapsed * pace + breaks;
 }
 
-/** Whole minutes from tip-off to the final buzzer (the box score's `duration`). */
-export function gameDurationMinutes(game: Game): number {
+/** Wall-clock seconds from tip-off to the final buzzer. */
+export function gameLengthSeconds(game: Game): number {
   let playing = 0;
   for (let period = 1; period <= game.periods; period++) playing += periodSeconds(period);
-  return Math.round(wallSeconds(game, game.periods, playing) / 60);
+  return wallSeconds(game, game.periods, playing);
+}
+
+/** Whole minutes from tip-off to the final buzzer (the box score's `duration`). */
+export function gameDurationMinutes(game: Game): number {
+  return Math.round(gameLengthSeconds(game) / 60);
+}
+
+/** Where play stands `wall` seconds after tip-off: in a period, or in the break after one. */
+export interface PlayMoment {
+  period: number;
+  /** Seconds of play left in the period (0 in a break). */
+  remaining: number;
+  /** In the break after `period`, before the next one starts. */
+  inBreak: boolean;
+}
+
+/**
+ * The inverse of `wallSeconds`: the period and the clock at `wall` seconds after tip-off (clamped to
+ * the game: before tip-off is its first second, after the buzzer its last).
+ */
+export function playMomentAt(game: Game, wallAfterTipOff: number): PlayMoment {
+  const wall = Math.max(0, wallAfterTipOff);
+  let played = 0;
+  for (let period = 1; period <= game.periods; period++) {
+    const length = periodSeconds(period);
+    const starts = wallSeconds(game, period, played);
+    const ends = wallSeconds(game, period, played + length);
+    if (wall < starts) return { period: period - 1, remaining: 0, inBreak: true };
+    if (wall < ends) {
+      const elapsed = (length * (wall - starts)) / (ends - starts);
+      return { period, remaining: length - elapsed, inBreak: false };
+    }
+    played += length;
+  }
+  return { period: game.periods, remaining: 0, inBreak: false };
 }
 
 export function attendanceOf(game: Game): { attendance: number; sellout: boolean } {

@@ -1,11 +1,12 @@
 // Season aggregates of the legacy `/api/stats/player` and `/api/stats/team`: each player's and each
 // team's sums over the final games of a season type — a player's are his `/game/player` Base lines
 // (gameBoxLines) added up, a team's its box scores — and the Base, Advanced, Misc, Scoring and
-// Opponent stats derived from them, scaled per PerMode. Pure in (season, seed, query).
+// Opponent stats derived from them, scaled per PerMode. Pure in (season, seed, query) and the set of
+// final games summed (seasonGames: all of the skeleton's unless a clock or a correction says otherwise).
 import { type GameId, seasonTypeOf } from '../../src/gameId.ts';
 import type { SeasonIndex } from '../seasonIndex.ts';
 import { SeededRandom } from '../seededRandom.ts';
-import type { Player, Skeleton } from '../skeleton.ts';
+import type { Player } from '../skeleton.ts';
 import {
   assistRatioOf,
   assistsPerTurnoverOf,
@@ -23,6 +24,7 @@ import {
 } from './advancedFormulas.ts';
 import { gameBoxLines, type SideLines } from './gameBoxLines.ts';
 import { playerName, playerNameI } from './playerEventRow.ts';
+import { type SeasonGames, SeasonSumsCache, skeletonFinalGames } from './seasonGames.ts';
 
 /** The legacy player endpoint says `Per36`, where the Query Tool says `Per36Minutes`. */
 export const PLAYER_PER_MODES = ['Totals', 'PerGame', 'Per36', 'Per100Possessions'] as const;
@@ -151,10 +153,11 @@ export function playerAggregateRows(
   season: SeasonIndex,
   seed: number,
   query: AggregateQuery,
+  games: SeasonGames = skeletonFinalGames(season, seed),
 ): PlayerAggregateRow[] {
   if (!includes(PLAYER_PER_MODES, query.perMode) || !includes(PLAYER_MEASURES, query.measure)) return [];
   const { skeleton } = season;
-  return seasonAggregates(season, seed, query.seasonType).players.map(({ player, teamId, sums }) => {
+  return seasonAggregates(season, games, query.seasonType).players.map(({ player, teamId, sums }) => {
     const team = season.teamsById.get(teamId);
     const minutes = sums.hundredths / 100;
     return {
@@ -185,10 +188,11 @@ export function teamAggregateRows(
   season: SeasonIndex,
   seed: number,
   query: AggregateQuery,
+  games: SeasonGames = skeletonFinalGames(season, seed),
 ): TeamAggregateRow[] {
   if (!includes(TEAM_PER_MODES, query.perMode) || !includes(TEAM_MEASURES, query.measure)) return [];
   const { skeleton } = season;
-  return seasonAggregates(season, seed, query.seasonType).teams.map((entry) => {
+  return seasonAggregates(season, games, query.seasonType).teams.map((entry) => {
     const { teamId, sums } = entry;
     const team = season.teamsById.get(teamId);
     // A team's MIN is the game clock's, 48 a regulation game, as the real season files have it.
@@ -401,26 +405,20 @@ function inPerMode(stats: Stats, sums: SeasonSums, minutes: number, perMode: str
   return scaled;
 }
 
-/** By skeleton (what the sums are a pure function of), so replicas of one skeleton share them. */
-const cache = new WeakMap<Skeleton, Map<string, SeasonAggregates>>();
+const cache = new SeasonSumsCache<SeasonAggregates>();
 
-function seasonAggregates(season: SeasonIndex, seed: number, seasonType: string): SeasonAggregates {
-  const bySeed = cache.get(season.skeleton) ?? new Map<string, SeasonAggregates>();
-  cache.set(season.skeleton, bySeed);
-  const key = `${seed}|${seasonType}`;
-  let aggregates = bySeed.get(key);
-  if (!aggregates) {
-    aggregates = sumSeason(season, seed, seasonType);
-    bySeed.set(key, aggregates);
-  }
-  return aggregates;
+function seasonAggregates(season: SeasonIndex, games: SeasonGames, seasonType: string): SeasonAggregates {
+  return cache.get(season.skeleton, `${games.key}|${seasonType}`, games.whole, () =>
+    sumSeason(season, games, seasonType),
+  );
 }
 
-function sumSeason(season: SeasonIndex, seed: number, seasonType: string): SeasonAggregates {
+function sumSeason(season: SeasonIndex, games: SeasonGames, seasonType: string): SeasonAggregates {
   const players = new Map<string, PlayerSums>();
   const teams = new Map<number, TeamSums>();
-  for (const game of season.skeleton.games) {
-    if (game.status !== 3 || seasonTypeOf(game.id as GameId) !== seasonType) continue;
+  for (const game of games.games) {
+    if (seasonTypeOf(game.id as GameId) !== seasonType) continue;
+    const seed = games.seedOf(game);
     const random = new SeededRandom(`SeasonAggregates:${seed}:${game.id}`);
     const { sides } = gameBoxLines(season, game, seed);
     const gamePie = pieNumeratorOf(game.home.box) + pieNumeratorOf(game.away.box);

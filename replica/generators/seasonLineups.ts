@@ -1,10 +1,11 @@
 // Season 5-man lineups (`/season/lineups`) per team: on the real skeleton the real lineups with
 // their real Base totals (Regular Season only, what the files hold); on a synthetic one the totals of
 // the game lineups of every final game of the season type, so season and game lineups agree. Rows
-// carry the Base or Advanced stats in the requested PerMode. Pure in (season, seed, query).
+// carry the Base or Advanced stats in the requested PerMode. Pure in (season, seed, query) and the
+// set of final games summed (seasonGames). The real files do not say which games a lineup played:
+// real season lineups are the files' totals whatever the set.
 import { type GameId, seasonTypeOf } from '../../src/gameId.ts';
 import type { SeasonIndex } from '../seasonIndex.ts';
-import type { Skeleton } from '../skeleton.ts';
 import {
   compareIds,
   gameLineups,
@@ -24,6 +25,7 @@ import {
   type PerMode,
 } from './lineupStats.ts';
 import { playerNameI } from './playerEventRow.ts';
+import { type SeasonGames, SeasonSumsCache, skeletonFinalGames } from './seasonGames.ts';
 
 export interface TeamSeasonLineup {
   readonly teamId: number;
@@ -57,9 +59,10 @@ export function teamSeasonLineupRows(
   seed: number,
   teamId: number,
   query: SeasonLineupQuery,
+  games: SeasonGames = skeletonFinalGames(season, seed),
 ): SeasonLineupRow[] {
   const seasonType = query.seasonType ?? REGULAR_SEASON;
-  return (seasonLineupsByTeam(season, seed, seasonType).get(teamId) ?? []).map((lineup) =>
+  return (seasonLineupsByTeam(season, seed, seasonType, games).get(teamId) ?? []).map((lineup) =>
     seasonLineupRow(season, seed, lineup, { ...query, seasonType }),
   );
 }
@@ -73,9 +76,10 @@ export function leagueSeasonLineupRows(
   season: SeasonIndex,
   seed: number,
   query: SeasonLineupQuery & { readonly topN: number },
+  games: SeasonGames = skeletonFinalGames(season, seed),
 ): SeasonLineupRow[] {
   const seasonType = query.seasonType ?? REGULAR_SEASON;
-  return [...seasonLineupsByTeam(season, seed, seasonType).values()]
+  return [...seasonLineupsByTeam(season, seed, seasonType, games).values()]
     .flat()
     .sort(
       (a, b) => b.totals.min - a.totals.min || a.teamId - b.teamId || compareIds(a.playerIds, b.playerIds),
@@ -101,31 +105,26 @@ function seasonLineupRow(
   };
 }
 
-/** By skeleton (what the lineups are a pure function of), so replicas of one skeleton share it. */
-const cache = new WeakMap<Skeleton, Map<string, ReadonlyMap<number, readonly TeamSeasonLineup[]>>>();
+const cache = new SeasonSumsCache<ReadonlyMap<number, readonly TeamSeasonLineup[]>>();
 
-/** Every team's season lineups for a season type, most minutes first; computed once per replica. */
+/** Every team's season lineups for a season type, most minutes first; computed once per set of games. */
 export function seasonLineupsByTeam(
   season: SeasonIndex,
   seed: number,
   seasonType: string,
+  games: SeasonGames = skeletonFinalGames(season, seed),
 ): ReadonlyMap<number, readonly TeamSeasonLineup[]> {
-  const bySeed = cache.get(season.skeleton) ?? new Map();
-  cache.set(season.skeleton, bySeed);
-  const key = `${seed}|${seasonType}`;
-  let byTeam = bySeed.get(key);
-  if (!byTeam) {
-    byTeam = season.skeleton.lineups
+  const real = Boolean(season.skeleton.lineups);
+  const key = real ? `real|${seasonType}` : `${games.key}|${seasonType}`;
+  return cache.get(season.skeleton, key, real || games.whole, () => {
+    const byTeam = real
       ? realSeasonLineups(season, seasonType)
-      : aggregatedSeasonLineups(season, seed, seasonType);
+      : aggregatedSeasonLineups(season, games, seasonType);
     for (const list of byTeam.values()) {
-      (list as TeamSeasonLineup[]).sort(
-        (a, b) => b.totals.min - a.totals.min || compareIds(a.playerIds, b.playerIds),
-      );
+      list.sort((a, b) => b.totals.min - a.totals.min || compareIds(a.playerIds, b.playerIds));
     }
-    bySeed.set(key, byTeam);
-  }
-  return byTeam;
+    return byTeam;
+  });
 }
 
 /**
@@ -192,16 +191,16 @@ const SUMMED = [
 
 function aggregatedSeasonLineups(
   season: SeasonIndex,
-  seed: number,
+  games: SeasonGames,
   seasonType: string,
 ): Map<number, TeamSeasonLineup[]> {
   const sums = new Map<
     string,
     { teamId: number; playerIds: readonly number[]; hundredths: number; totals: LineupTotals }
   >();
-  for (const game of season.skeleton.games) {
-    if (game.status !== 3 || seasonTypeOf(game.id as GameId) !== seasonType) continue;
-    for (const lineup of gameLineups(season, game, seed)) {
+  for (const game of games.games) {
+    if (seasonTypeOf(game.id as GameId) !== seasonType) continue;
+    for (const lineup of gameLineups(season, game, games.seedOf(game))) {
       const key = `${lineup.side.teamId}:${lineup.playerIds.join('-')}`;
       const sum = sums.get(key);
       if (!sum) {

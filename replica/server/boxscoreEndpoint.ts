@@ -7,7 +7,8 @@ import { legacyBoxScore } from '../generators/legacyBoxScore.ts';
 import { attendanceOf, gameDurationMinutes } from '../generators/legacyGameFacts.ts';
 import { oneGameEndpoint } from './endpoint.ts';
 import { BOXSCORE_PATH } from './endpointKeys.ts';
-import { easternOffsetHours, gameCode, gameStatusText, gameTimes } from './gameTimes.ts';
+import { finalStatusText } from './gameProgress.ts';
+import { easternOffsetHours, gameCode, gameTimes } from './gameTimes.ts';
 import { addError, jsonReply } from './reply.ts';
 
 export const boxscoreEndpoint = oneGameEndpoint({
@@ -19,7 +20,7 @@ export const boxscoreEndpoint = oneGameEndpoint({
   },
   serve(game, request, context) {
     const { season } = context;
-    const { homeTeam, awayTeam } = legacyBoxScore(season, game, context.seed);
+    const { homeTeam, awayTeam } = legacyBoxScore(season, game, context.state.seedOf(game));
     const times = gameTimes(game);
     const arena = season.teamsById.get(game.home.teamId)?.arena;
     const { attendance, sellout } = attendanceOf(game);
@@ -35,8 +36,9 @@ export const boxscoreEndpoint = oneGameEndpoint({
         season.teamsById.get(game.away.teamId),
         season.teamsById.get(game.home.teamId),
       ),
-      gameStatusText: gameStatusText(game),
-      gameStatus: game.status,
+      // Served only once final.
+      gameStatusText: finalStatusText(game),
+      gameStatus: 3,
       regulationPeriods: 4,
       period: game.periods,
       gameClock: 'PT00M00.00S',

@@ -9,6 +9,7 @@ import type { FixtureStore } from './fixtures.ts';
 import type { ResolvedReplicaOptions } from './options.ts';
 import type { QueryParams } from './queryParams.ts';
 import { addError, errorReply, type FieldErrors, type Reply, xmlReply } from './reply.ts';
+import type { SeasonState } from './seasonTimeline.ts';
 
 export interface EndpointRequest {
   /** Absolute URL as received, echoed in `meta.request`. */
@@ -20,10 +21,14 @@ export interface EndpointRequest {
 
 export interface EndpointContext {
   season: SeasonIndex;
+  /** The replica's seed; a game's rows use `state.seedOf(game)` (a correction revises it). */
   seed: number;
   options: ResolvedReplicaOptions;
   fixtures: FixtureStore;
+  /** The request's instant (virtual on a clock): `meta.time` and the Date header. */
   now: () => Date;
+  /** The season at the request's instant: which games are final, their seeds and their status. */
+  state: SeasonState;
 }
 
 export interface Endpoint {
@@ -84,10 +89,10 @@ export async function bodyFixture(
   return extension === 'xml' ? xmlReply(200, body) : { status: 200, body, rows: 0 };
 }
 
-/** A game of the season that is final; upstream has no per-game data for any other. */
+/** A game of the season that is final now; upstream has no per-game data for any other. */
 export function finalGame(context: EndpointContext, gameId: string): Game | undefined {
   const game = context.season.gamesById.get(gameId);
-  return game?.status === 3 ? game : undefined;
+  return game && context.state.isFinal(game) ? game : undefined;
 }
 
 export interface OneGameSpec {

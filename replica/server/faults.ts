@@ -1,6 +1,8 @@
 // Deterministic fault injection. Whether a request fails, and how, is a pure function of the fault
 // seed, the endpoint, the exact URL and how many times that URL has reached this point before, so a
 // retried request can succeed and a run sees the same faults whatever order its requests come in.
+// The configuration can be replaced at run time (a test black-holes upstream, then lifts it); the
+// attempts counted so far are kept.
 import { unitFromText } from '../seededRandom.ts';
 import { keyCandidates } from './endpointKeys.ts';
 
@@ -17,10 +19,15 @@ export interface FaultConfig {
 }
 
 export class FaultPlan {
-  readonly #configs: Readonly<Record<string, FaultConfig>>;
+  #configs: Readonly<Record<string, FaultConfig>>;
   readonly #attemptsByUrl = new Map<string, number>();
 
   constructor(configs: Readonly<Record<string, FaultConfig>>) {
+    this.#configs = configs;
+  }
+
+  /** Replaces the configuration from the next request on. */
+  configure(configs: Readonly<Record<string, FaultConfig>>): void {
     this.#configs = configs;
   }
 

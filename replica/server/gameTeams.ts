@@ -1,7 +1,8 @@
 // A team as the schedule and scoreboard show it inside a game: names, tricode, slug, its record
-// once the game is final, and its score.
+// (after the game once it is shown final, going into it before) and its score as shown.
 import type { SeasonIndex } from '../seasonIndex.ts';
 import type { Game, GameSide } from '../skeleton.ts';
+import type { ShownGame } from './gameProgress.ts';
 
 export interface GameTeam {
   teamId: number;
@@ -15,9 +16,10 @@ export interface GameTeam {
   seed: number;
 }
 
-export function gameTeam(season: SeasonIndex, game: Game, side: GameSide): GameTeam {
+export function gameTeam(season: SeasonIndex, game: Game, side: GameSide, shown: ShownGame): GameTeam {
   const team = season.teamsById.get(side.teamId);
-  const record = season.recordsAfter.get(`${game.id}:${side.teamId}`) ?? { wins: 0, losses: 0 };
+  const records = shown.final ? season.recordsAfter : season.recordsBefore;
+  const record = records.get(`${game.id}:${side.teamId}`) ?? { wins: 0, losses: 0 };
   return {
     teamId: side.teamId,
     teamName: team?.nickname ?? '',
@@ -26,7 +28,7 @@ export function gameTeam(season: SeasonIndex, game: Game, side: GameSide): GameT
     teamSlug: team?.slug ?? '',
     wins: record.wins,
     losses: record.losses,
-    score: game.status === 1 ? 0 : side.score,
+    score: side === game.home ? shown.home : shown.away,
     seed: 0,
   };
 }

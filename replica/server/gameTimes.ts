@@ -1,5 +1,6 @@
 // Schedule facts the skeleton does not carry but the schedule and scoreboard shapes need: tip-off
-// times (deterministic per game id), Eastern-time offsets, game codes, status texts and week numbers.
+// times (deterministic per game id), Eastern-time offsets, game codes and week numbers. Status texts
+// are gameProgress's: they depend on the clock.
 
 import { unitFromText } from '../seededRandom.ts';
 import type { Game, Team } from '../skeleton.ts';
@@ -67,13 +68,6 @@ function nthSunday(year: number, month: number, nth: number): string {
 /** "20251021/HOUOKC": date, then away and home tricodes. */
 export function gameCode(game: Game, away: Team | undefined, home: Team | undefined): string {
   return `${game.date.replaceAll('-', '')}/${away?.abbreviation ?? ''}${home?.abbreviation ?? ''}`;
-}
-
-export function gameStatusText(game: Game): string {
-  if (game.status === 1) return gameTimes(game).tipOffText;
-  if (game.status === 2) return 'In Progress';
-  const overtimes = game.periods - 4;
-  return overtimes <= 0 ? 'Final' : overtimes === 1 ? 'Final/OT' : `Final/${overtimes}OT`;
 }
 
 /** Week 1 runs from opening night to the first Sunday; later weeks run Monday to Sunday. */

@@ -2,8 +2,8 @@
 // `{gameId}_hustlestats.xml` (players' and teams' counters) and `{gameId}_HustleStatsGameEvents.xml`
 // (the events behind them), from legacyHustle. Like upstream's storage, a file that is not there
 // answers an XML error: 404 for a game that is unknown or not final, and for any other file name (a
-// wrong case included), and for the games of the latest `hustleUnavailableDays` dates (the feed
-// publishes later) 403 and 404 by turns, latest date first.
+// wrong case included), and for the games of the latest `hustleUnavailableDays` dates with games
+// final by now (the feed publishes later) 403 and 404 by turns, latest date first.
 import { XMLBuilder } from 'fast-xml-parser';
 import { attendanceOf, gameDurationMinutes } from '../generators/legacyGameFacts.ts';
 import {
@@ -47,7 +47,7 @@ function hustleFeed(key: string, suffix: string, render: FeedDocument): Endpoint
       if (!game) return storageError(404, fileName);
       const withheld = notPublishedYet(context, game);
       if (withheld) return storageError(withheld, fileName);
-      const { document, rows } = render(context.season, game, context.seed);
+      const { document, rows } = render(context.season, game, context.state.seedOf(game));
       return xmlReply(200, xml.build({ '?xml': DECLARATION, ...document }), rows);
     },
   };
@@ -61,9 +61,7 @@ function hustleFeed(key: string, suffix: string, render: FeedDocument): Endpoint
 function notPublishedYet(context: EndpointContext, game: Game): 403 | 404 | undefined {
   const days = context.options.hustleUnavailableDays;
   if (days === 0) return undefined;
-  const finalDates = [
-    ...new Set(context.season.skeleton.games.filter((g) => g.status === 3).map((g) => g.date)),
-  ];
+  const finalDates = [...new Set(context.state.finalGames().games.map((final) => final.date))];
   const latest = finalDates.sort().reverse().slice(0, days);
   const index = latest.indexOf(game.date);
   if (index < 0) return undefined;

@@ -48,6 +48,33 @@ function byEndpointKey<Value extends z.ZodType>(value: Value, allowAny: boolean)
   });
 }
 
+/** Faults by endpoint key (`*` for every endpoint), as the `faults` option and `setFaults` take them. */
+export const faultsSchema = byEndpointKey(faultConfigSchema, true);
+export type FaultsOption = z.input<typeof faultsSchema>;
+
+export function resolveFaults(faults: FaultsOption): z.output<typeof faultsSchema> {
+  const result = faultsSchema.safeParse(faults);
+  if (!result.success) throw new Error(`invalid replica faults:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/** An instant with its offset: 2026-02-20T17:00:00-05:00 or 2026-02-20T22:00:00Z. */
+export const clockStartSchema = z.iso.datetime({
+  offset: true,
+  error: 'clock.start is an ISO instant with an offset, e.g. 2026-02-20T17:00:00-05:00',
+});
+
+const clockSchema = z.strictObject({
+  /** The virtual instant the replica starts at. */
+  start: clockStartSchema,
+  /** Virtual seconds per real second. */
+  speed: z
+    .number({ error: 'clock.speed is a number of virtual seconds per real second' })
+    .positive({ error: 'clock.speed is above 0 (virtual seconds per real second)' })
+    .finite({ error: 'clock.speed is a finite number' })
+    .default(1),
+});
+
 function isSkeleton(value: unknown): value is Skeleton {
   const candidate = value as Partial<Skeleton> | null;
   return (
@@ -86,7 +113,7 @@ export const replicaOptionsSchema = z
     latency: z
       .strictObject({ baseMs: z.number().min(0).default(0), perRowUs: z.number().min(0).default(0) })
       .default({ baseMs: 0, perRowUs: 0 }),
-    faults: byEndpointKey(faultConfigSchema, true).default({}),
+    faults: faultsSchema.default({}),
     /** Most games per query before a 504, by endpoint key, over DEFAULT_COST_LIMITS (null: no limit). */
     costLimits: byEndpointKey(z.number().int().positive().nullable(), false)
       .default({})
@@ -99,6 +126,11 @@ export const replicaOptionsSchema = z
      * dates with final games answer 403 and 404 (alternately, latest first); 0 serves every game.
      */
     hustleUnavailableDays: z.number().int().min(0).default(2),
+    /**
+     * A virtual clock: now is `start` plus the real time since the replica started times `speed`,
+     * and games go scheduled, live and final on it. Without one every game is as the skeleton says.
+     */
+    clock: clockSchema.optional(),
   })
   .refine((options) => Object.values(options.defaultCaps).every((cap) => cap <= options.hardCap), {
     message: 'a default cap is above hardCap',

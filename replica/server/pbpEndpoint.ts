@@ -11,7 +11,7 @@ export const pbpEndpoint = oneGameEndpoint({
   path: PBP_PATH,
   serve(game, request, context) {
     const tipOff = Date.parse(gameTimes(game).gameDateTimeUTC);
-    const actions = playByPlayActions(context.season, game, context.seed, tipOff);
+    const actions = playByPlayActions(context.season, game, context.state.seedOf(game), tipOff);
     const meta = { version: 1, code: 200, request: request.url, time: context.now().toISOString() };
     return jsonReply(200, { meta, game: { gameId: game.id, actions } }, actions.length);
   },

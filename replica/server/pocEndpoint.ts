@@ -9,7 +9,7 @@ import { jsonReply } from './reply.ts';
 export const pocEndpoint = oneGameEndpoint({
   path: POC_PATH,
   serve(game, _request, context) {
-    const events = playersOnCourtEvents(context.season, game, context.seed);
+    const events = playersOnCourtEvents(context.season, game, context.state.seedOf(game));
     return jsonReply(200, { gameId: game.id, events }, events.length);
   },
 });

@@ -13,7 +13,8 @@ import { keyCandidates, pathKey } from './endpointKeys.ts';
 import type { QueryParams } from './queryParams.ts';
 import { addError, errorReply, type FieldErrors, jsonReply, type Reply } from './reply.ts';
 
-/** Rows of one final game for one EventType or MeasureType; pure in (season, game, seed). */
+/** Rows of one final game for one EventType or MeasureType; pure in (season, game, seed), the seed
+ * the game's own (`state.seedOf`). */
 export type GameRowGenerator = (season: SeasonIndex, game: Game, seed: number) => readonly unknown[];
 
 /** What names a Query Tool endpoint's requests: its path and the parameter that picks a kind. */
@@ -202,8 +203,8 @@ export function queryToolEndpoint(spec: QueryToolEndpointSpec): Endpoint {
         const game = context.season.gamesById.get(id);
         let gameRows: readonly unknown[] = [];
         if (fixture?.kind === 'rows') gameRows = fixture.rows;
-        else if (game && isServed(game, scope, context.season))
-          gameRows = generate(context.season, game, context.seed);
+        else if (game && isServed(game, scope, context))
+          gameRows = generate(context.season, game, context.state.seedOf(game));
         if (!appendUpTo(rows, gameRows, cap)) break;
       }
       return queryToolEnvelope(spec.rowsKey, request, context, rows);
@@ -238,8 +239,10 @@ function parseGameIds(params: QueryParams, errors: FieldErrors): string[] | unde
 }
 
 /** Upstream filters by league, season and season type; games not final have no stats yet. */
-function isServed(game: Game, scope: QueryToolScope, season: SeasonIndex): boolean {
+function isServed(game: Game, scope: QueryToolScope, context: EndpointContext): boolean {
   return (
-    game.status === 3 && servesSeason(scope, season) && scope.seasonType === seasonTypeOf(game.id as GameId)
+    context.state.isFinal(game) &&
+    servesSeason(scope, context.season) &&
+    scope.seasonType === seasonTypeOf(game.id as GameId)
   );
 }

@@ -1,11 +1,11 @@
 // `/api/schedule/full?leagueId=00&season=2025-26`: every game of the season grouped by date, in the
-// scheduleLeagueV2 shape (`leagueSchedule.gameDates[].games[]`, plus `weeks`). Another season or
-// league is an empty schedule, not an error.
-import type { SeasonIndex } from '../seasonIndex.ts';
+// scheduleLeagueV2 shape (`leagueSchedule.gameDates[].games[]`, plus `weeks`), each game's status
+// and score as they stand at the request's instant. Another season or league is an empty schedule,
+// not an error.
 import type { Game } from '../skeleton.ts';
-import { bodyFixture, type Endpoint } from './endpoint.ts';
+import { bodyFixture, type Endpoint, type EndpointContext } from './endpoint.ts';
 import { gameTeam } from './gameTeams.ts';
-import { addDays, gameCode, gameStatusText, gameTimes, weekNumber } from './gameTimes.ts';
+import { addDays, gameCode, gameTimes, weekNumber } from './gameTimes.ts';
 import { addError, errorReply, type FieldErrors, jsonReply } from './reply.ts';
 
 const PATH = '/api/schedule/full';
@@ -30,14 +30,14 @@ export const scheduleEndpoint: Endpoint = {
     const leagueSchedule = {
       seasonYear: seasonLabel,
       leagueId,
-      gameDates: scheduleDates(season, games),
+      gameDates: scheduleDates(context, games),
       weeks: scheduleWeeks(games),
     };
     return jsonReply(200, { meta, leagueSchedule }, games.length);
   },
 };
 
-function scheduleDates(season: SeasonIndex, games: readonly Game[]) {
+function scheduleDates(context: EndpointContext, games: readonly Game[]) {
   const opening = games[0]?.date ?? '';
   const byDate = new Map<string, Game[]>();
   for (const game of games) {
@@ -54,18 +54,22 @@ function scheduleDates(season: SeasonIndex, games: readonly Game[]) {
         .sort((a, b) => a.times.tipOffMinutes - b.times.tipOffMinutes || a.game.id.localeCompare(b.game.id));
       return {
         gameDate: `${month}/${day}/${year} 00:00:00`,
-        games: ordered.map(({ game, times }, index) => scheduleGame(season, game, times, index + 1, opening)),
+        games: ordered.map(({ game, times }, index) =>
+          scheduleGame(context, game, times, index + 1, opening),
+        ),
       };
     });
 }
 
 function scheduleGame(
-  season: SeasonIndex,
+  context: EndpointContext,
   game: Game,
   times: ReturnType<typeof gameTimes>,
   sequence: number,
   opening: string,
 ) {
+  const { season } = context;
+  const shown = context.state.shown(game, 'schedule');
   const home = season.teamsById.get(game.home.teamId);
   const away = season.teamsById.get(game.away.teamId);
   // The listed home arena is unknown for neutral-site games (Mexico City, Berlin, Las Vegas...).
@@ -74,8 +78,8 @@ function scheduleGame(
   return {
     gameId: game.id,
     gameCode: gameCode(game, away, home),
-    gameStatus: game.status,
-    gameStatusText: gameStatusText(game),
+    gameStatus: shown.status,
+    gameStatusText: shown.statusText,
     gameSequence: sequence,
     gameDateEst: times.gameDateEst,
     gameTimeEst: times.gameTimeEst,
@@ -99,8 +103,8 @@ function scheduleGame(
     branchLink: '',
     gameSubtype: '',
     isNeutral: game.neutralSite,
-    homeTeam: gameTeam(season, game, game.home),
-    awayTeam: gameTeam(season, game, game.away),
+    homeTeam: gameTeam(season, game, game.home, shown),
+    awayTeam: gameTeam(season, game, game.away, shown),
     pointsLeaders: [],
   };
 }

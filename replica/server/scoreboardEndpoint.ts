@@ -1,11 +1,10 @@
 // `/api/scores/scoreboard/date?leagueId=00&gameDate=YYYY-MM-DD`: the games of one (Eastern) date in
-// the scoreboardv3 shape, with status, final period, and line scores that add up to the final score.
-import { fieldGoalRows } from '../generators/fieldGoals.ts';
-import { periodScores } from '../generators/periodScores.ts';
+// the scoreboardv3 shape, as they stand at the request's instant: status, period and clock, and line
+// scores that add up to the score (a game held live keeps showing live here after it is final).
 import type { Game } from '../skeleton.ts';
 import { bodyFixture, type Endpoint, type EndpointContext } from './endpoint.ts';
 import { gameTeam } from './gameTeams.ts';
-import { gameCode, gameStatusText, gameTimes } from './gameTimes.ts';
+import { gameCode, gameTimes } from './gameTimes.ts';
 import { addError, errorReply, type FieldErrors, jsonReply } from './reply.ts';
 
 const PATH = '/api/scores/scoreboard/date';
@@ -44,12 +43,12 @@ export const scoreboardEndpoint: Endpoint = {
 function scoreboardGame(game: Game, context: EndpointContext) {
   const { season } = context;
   const times = gameTimes(game);
-  const lines = game.status === 3 ? periodScores(game, fieldGoalRows(season, game, context.seed)) : undefined;
-  const team = (side: Game['home'], periods: number[] | undefined) => ({
-    ...gameTeam(season, game, side),
+  const shown = context.state.shown(game, 'scoreboard');
+  const team = (side: Game['home'], periods: number[]) => ({
+    ...gameTeam(season, game, side, shown),
     inBonus: null,
     timeoutsRemaining: 0,
-    periods: (periods ?? []).map((score, index) => ({
+    periods: periods.map((score, index) => ({
       period: index + 1,
       periodType: index < 4 ? 'REGULAR' : 'OVERTIME',
       score,
@@ -58,10 +57,10 @@ function scoreboardGame(game: Game, context: EndpointContext) {
   return {
     gameId: game.id,
     gameCode: gameCode(game, season.teamsById.get(game.away.teamId), season.teamsById.get(game.home.teamId)),
-    gameStatus: game.status,
-    gameStatusText: gameStatusText(game),
-    period: game.status === 1 ? 0 : game.periods,
-    gameClock: '',
+    gameStatus: shown.status,
+    gameStatusText: shown.statusText,
+    period: shown.period,
+    gameClock: shown.gameClock,
     gameTimeUTC: times.gameDateTimeUTC,
     gameEt: times.gameDateTimeEst,
     regulationPeriods: 4,
@@ -74,8 +73,8 @@ function scoreboardGame(game: Game, context: EndpointContext) {
     poRoundDesc: '',
     gameSubtype: '',
     isNeutral: game.neutralSite,
-    homeTeam: team(game.home, lines?.home),
-    awayTeam: team(game.away, lines?.away),
+    homeTeam: team(game.home, shown.periods.home),
+    awayTeam: team(game.away, shown.periods.away),
   };
 }
 

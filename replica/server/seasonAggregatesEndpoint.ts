@@ -1,6 +1,6 @@
 // `/api/stats/player` and `/api/stats/team` (`?leagueId=00&season=2025-26&seasonType=Regular Season
 // &perMode=Totals&measureType=Base`): a season type's aggregates, one row per player and team he
-// played for, or per team (generators/seasonAggregates). Legacy camelCase parameters, one measure
+// played for, or per team (generators/seasonAggregates), over the games final by now. Legacy camelCase parameters, one measure
 // type a call; every problem with them is listed in one 400. Another league or season is an empty list.
 import { SEASON_TYPE_BY_DIGIT } from '../../src/gameId.ts';
 import {
@@ -12,6 +12,7 @@ import {
   TEAM_PER_MODES,
   teamAggregateRows,
 } from '../generators/seasonAggregates.ts';
+import type { SeasonGames } from '../generators/seasonGames.ts';
 import type { SeasonIndex } from '../seasonIndex.ts';
 import { bodyFixture, type Endpoint } from './endpoint.ts';
 import { pathKey } from './endpointKeys.ts';
@@ -24,7 +25,12 @@ interface AggregatesSide {
   readonly rowsKey: 'players' | 'teams';
   readonly perModes: readonly string[];
   readonly measures: readonly string[];
-  readonly rows: (season: SeasonIndex, seed: number, query: AggregateQuery) => readonly unknown[];
+  readonly rows: (
+    season: SeasonIndex,
+    seed: number,
+    query: AggregateQuery,
+    games: SeasonGames,
+  ) => readonly unknown[];
 }
 
 const SEASON_TYPES = Object.values(SEASON_TYPE_BY_DIGIT);
@@ -63,7 +69,7 @@ function aggregatesEndpoint(side: AggregatesSide): Endpoint {
       if (override) return override;
       const { skeleton } = context.season;
       const served = leagueId === skeleton.leagueId && season === skeleton.season;
-      const rows = served ? side.rows(context.season, context.seed, query) : [];
+      const rows = served ? side.rows(context.season, context.seed, query, context.state.finalGames()) : [];
       return jsonReply(
         200,
         { leagueId, season, seasonType, perMode, measureType: measure, [side.rowsKey]: rows },

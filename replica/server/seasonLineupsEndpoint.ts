@@ -46,7 +46,13 @@ export const seasonLineupsEndpoint: Endpoint = {
     if (teamIds === undefined) {
       if (served) {
         const topN = context.options.leagueLineupsTopN;
-        appendUpTo(rows, leagueSeasonLineupRows(context.season, context.seed, { ...query, topN }), cap);
+        const lineups = leagueSeasonLineupRows(
+          context.season,
+          context.seed,
+          { ...query, topN },
+          context.state.finalGames(),
+        );
+        appendUpTo(rows, lineups, cap);
       }
       return queryToolEnvelope(ROWS_KEY, request, context, rows);
     }
@@ -63,7 +69,7 @@ export const seasonLineupsEndpoint: Endpoint = {
         fixture?.kind === 'rows'
           ? fixture.rows
           : served
-            ? teamSeasonLineupRows(context.season, context.seed, teamId, query)
+            ? teamSeasonLineupRows(context.season, context.seed, teamId, query, context.state.finalGames())
             : [];
       if (!appendUpTo(rows, teamRows, cap)) break;
     }
