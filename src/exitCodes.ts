@@ -27,15 +27,19 @@ export class ExitError extends Error {
  * The exit code for games that failed, by reason: a rejected API key or a missing endpoint (a wrong
  * base URL) is configuration, an unreachable or unresolvable host is unavailability, throttling and persistent 5xx are temporary (safe to rerun),
  * anything else (schema, truncation that cannot be split, 400) is a data error.
+ * Calls refused by an open circuit breaker (`circuit_open`) are unavailability too, and so are the
+ * timeouts and 5xx beside them: they are the failures that opened it.
  */
 export function exitCodeForFailures(reasons: readonly string[]): ExitCode {
   if (reasons.length === 0) return EXIT.ok;
   // 401/403: the key is rejected; 404: no such endpoint, so the base URL is wrong.
   if (reasons.some((reason) => /http_40[134]/.test(reason))) return EXIT.configuration;
-  if (reasons.every((reason) => /connection_refused|connect_timeout|host_not_found/.test(reason)))
-    return EXIT.unavailable;
+  const unavailable = /connection_refused|connect_timeout|host_not_found|circuit_open/;
+  if (reasons.every((reason) => unavailable.test(reason))) return EXIT.unavailable;
   const temporary =
     /throttled|http_429|persistent_|http_5\d\d|timeout|connection_|body_incomplete|split_budget/;
+  const retryable = (reason: string) => unavailable.test(reason) || temporary.test(reason);
+  if (reasons.includes('circuit_open') && reasons.every(retryable)) return EXIT.unavailable;
   if (reasons.every((reason) => temporary.test(reason))) return EXIT.temporaryFailure;
   return EXIT.dataError;
 }

@@ -1,5 +1,6 @@
 // One upstream call under the client policy: sent inside `defer` so every retry re-sends it,
-// rate-limited by the host's shared bucket, retried by error kind, logged and recorded per attempt.
+// rate-limited by the host's shared bucket, held back by its circuit breaker, retried by error kind,
+// logged and recorded per attempt.
 import type { Logger } from 'pino';
 import { defer, type Observable, of } from 'rxjs';
 import { catchError } from 'rxjs/operators';
@@ -7,6 +8,7 @@ import type { ErrorKind } from '../operators/errorKind.ts';
 import { rateLimit } from '../operators/rateLimit.ts';
 import { type RetryWithBackoffConfig, retryWithBackoff } from '../operators/retryWithBackoff.ts';
 import type { TokenBucket } from '../operators/tokenBucket.ts';
+import { type CircuitBreaker, circuitOpenError } from './circuitBreaker.ts';
 import type { BodyFormat, HttpClient, HttpResponse, QueryParams } from './httpClient.ts';
 import { isCostly, UpstreamError } from './upstreamError.ts';
 
@@ -50,6 +52,10 @@ export interface CallPolicy {
   readonly bucket: TokenBucket;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
+  /** Shared by every call to the host: while it is open, attempts are refused and not sent. */
+  readonly breaker?: CircuitBreaker;
+  /** Told of each attempt once it is recorded (metrics); an exception from it is logged, not thrown. */
+  readonly onCall?: (record: CallRecord) => void;
 }
 
 export interface CallRequest {
@@ -90,7 +96,7 @@ export function upstreamCall<T>(
   read: (response: HttpResponse) => ReadResult<T>,
   records: CallRecord[],
 ): Observable<CallStep<T>> {
-  const { http, bucket, retry, logger } = policy;
+  const { http, bucket, retry, logger, breaker, onCall } = policy;
   const splittable = request.gameIds.length > 1;
   // One answer for both the retries and the ledger's action: a costly failure of a request that
   // can be split gets fewer attempts, since halving, not resending, is its cure.
@@ -103,9 +109,15 @@ export function upstreamCall<T>(
     const requestedAt = new Date();
     const started = performance.now();
     const base = { attempt, requestedAt };
+    const permit = breaker?.admit();
     try {
+      // A refusal is neither sent nor settled: it says nothing of upstream, so it is not counted as a
+      // failure and does not extend the cool-down. Its kind is `throttled` (see circuitOpenError): the retry
+      // waits until the probe time and holds the host's bucket meanwhile, within the throttled budget.
+      if (breaker && permit === null) throw circuitOpenError(breaker);
       const response = await http.get(request.path, request.params, request.format);
       const result = read(response);
+      if (permit) breaker?.settle(permit);
       const action: CallAction = !result.truncated ? 'accepted' : splittable ? 'split' : 'failed';
       record({
         ...base,
@@ -123,6 +135,7 @@ export function upstreamCall<T>(
         error instanceof UpstreamError
           ? error
           : new UpstreamError('permanent', 'unexpected_error', null, String(error));
+      if (permit) breaker?.settle(permit, failure);
       if (failure.kind === 'throttled') throttled += 1;
       record({
         ...base,
@@ -175,6 +188,14 @@ export function upstreamCall<T>(
       },
       'upstream call',
     );
+    if (onCall) {
+      // A metrics hook that fails must not fail the call, nor record it twice.
+      try {
+        onCall(entry);
+      } catch (error) {
+        logger.error({ err: error, endpoint: entry.endpoint }, 'onCall hook failed');
+      }
+    }
   }
 
   return send$.pipe(

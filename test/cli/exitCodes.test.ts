@@ -24,3 +24,12 @@ test('throttling and persistent 5xx are temporary; anything else is a data error
   t.is(exitCodeForFailures(['truncated_unsplittable']), EXIT.dataError);
   t.is(exitCodeForFailures(['unrequested_team', 'persistent_http_503']), EXIT.dataError);
 });
+
+test('calls refused by an open circuit breaker, with the failures that opened it, are unavailable', (t) => {
+  t.is(exitCodeForFailures(['circuit_open']), EXIT.unavailable);
+  t.is(exitCodeForFailures(['circuit_open', 'connection_refused']), EXIT.unavailable);
+  t.is(exitCodeForFailures(['persistent_headers_timeout', 'circuit_open', 'http_503']), EXIT.unavailable);
+  t.is(exitCodeForFailures(['circuit_open', 'truncated_unsplittable']), EXIT.dataError);
+  t.is(exitCodeForFailures(['circuit_open', 'http_401']), EXIT.configuration);
+  t.is(exitCodeForFailures(['persistent_headers_timeout', 'connection_refused']), EXIT.temporaryFailure);
+});
