@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { type GameId, gameIdProblem } from './gameId.ts';
 import { BATCH_POLICIES } from './streams/batchPlanner.ts';
-import { DATASETS } from './streams/datasets.ts';
 import { MAX_LEGACY_CONCURRENCY } from './streams/legacyStream.ts';
 
 export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season', 'All Star'] as const;
@@ -22,12 +21,13 @@ const seasonLabel = z
 
 const isoDate = z.iso.date('must be a calendar date written YYYY-MM-DD, e.g. 2026-02-21');
 
-const positiveInt = (max: number) =>
+const wholeNumber = (min: number, max: number) =>
   z.coerce
     .number({ error: 'must be a number' })
     .int('must be a whole number')
-    .min(1, 'must be at least 1')
+    .min(min, `must be at least ${min}`)
     .max(max, `must be at most ${max}`);
+const positiveInt = (max: number) => wholeNumber(1, max);
 
 export const environmentSchema = z.object({
   DATABASE_URL: z
@@ -41,30 +41,40 @@ export const environmentSchema = z.object({
 });
 export type Environment = z.output<typeof environmentSchema>;
 
+/** How any run talks to upstream and loads: shared by backfill and the daemon. */
+const INGEST_FLAGS = {
+  'batch-policy': z
+    .enum(BATCH_POLICIES, { error: `must be one of ${BATCH_POLICIES.join(', ')}` })
+    .default('planner'),
+  'batch-size': positiveInt(300).optional(),
+  concurrency: positiveInt(16).default(2),
+  // Unset: the run sizes it from the rate limit and the calls' latency.
+  'legacy-concurrency': positiveInt(MAX_LEGACY_CONCURRENCY).optional(),
+  // Below 100 rows even one game's answer is truncated (a game has ≈22 to ≈600 rows per measure).
+  'max-rows': positiveInt(10_000).min(100, 'must be at least 100').default(10_000),
+  rate: z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(10),
+  burst: positiveInt(1000).default(5),
+  'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
+  'log-file': z.string().min(1).optional(),
+};
+
 export const backfillFlagsSchema = z
   .object({
     season: seasonLabel.default('2025-26'),
     'season-type': z.enum(SEASON_TYPES).default('Regular Season'),
-    datasets: z.string().default(() => [...DATASETS.keys()].join(',')),
+    // Unset: every dataset for a whole season, the per-game ones for some games (backfillSetup).
+    datasets: z.string().optional(),
+    'include-season-wide': z.boolean().default(false),
     'game-ids': z.string().optional(),
     since: isoDate.optional(),
     until: isoDate.optional(),
+    refresh: z.boolean().default(false),
+    // 0 is today only, never "the default".
+    'days-back': wholeNumber(0, 366).optional(),
     'full-refresh': z.boolean().default(false),
     'dry-run': z.boolean().default(false),
     json: z.boolean().default(false),
-    'batch-policy': z
-      .enum(BATCH_POLICIES, { error: `must be one of ${BATCH_POLICIES.join(', ')}` })
-      .default('planner'),
-    'batch-size': positiveInt(300).optional(),
-    concurrency: positiveInt(16).default(2),
-    // Unset: the run sizes it from the rate limit and the calls' latency.
-    'legacy-concurrency': positiveInt(MAX_LEGACY_CONCURRENCY).optional(),
-    // Below 100 rows even one game's answer is truncated (a game has ≈22 to ≈600 rows per measure).
-    'max-rows': positiveInt(10_000).min(100, 'must be at least 100').default(10_000),
-    rate: z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(10),
-    burst: positiveInt(1000).default(5),
-    'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
-    'log-file': z.string().min(1).optional(),
+    ...INGEST_FLAGS,
   })
   .refine((flags) => !(flags.since && flags.until && flags.since > flags.until), {
     message: 'must not be after --until',
@@ -73,8 +83,75 @@ export const backfillFlagsSchema = z
   .refine((flags) => !(flags['game-ids'] && (flags.since || flags.until)), {
     message: 'cannot be combined with --since/--until',
     path: ['game-ids'],
+  })
+  .refine((flags) => !(flags.refresh && (flags['game-ids'] || flags.since || flags.until)), {
+    message: 'picks its own league days: it cannot be combined with --game-ids, --since or --until',
+    path: ['refresh'],
+  })
+  .refine((flags) => flags['days-back'] === undefined || flags.refresh, {
+    message: 'only applies to --refresh',
+    path: ['days-back'],
   });
 export type BackfillFlags = z.output<typeof backfillFlagsSchema>;
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `500ms`, `5m`, `3h`; a bare number is seconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!match) return undefined;
+  return Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? 's'] ?? 1000);
+}
+
+const duration = (min: number, max: number) =>
+  z.string().transform((text, context) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      context.addIssue({
+        code: 'custom',
+        message: `"${text}" is not a duration: write e.g. 500ms, 30s, 5m or 3h`,
+      });
+      return z.NEVER;
+    }
+    if (ms < min || ms > max) {
+      context.addIssue({ code: 'custom', message: `must be between ${min / 1000}s and ${max / 3_600_000}h` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** `--settle 3h,24h`: ascending re-fetch delays after a game is final; `none` for no re-fetch. */
+const settleList = z.string().transform((text, context) => {
+  if (text.trim() === 'none') return [];
+  const parts = text.split(',').map((part) => part.trim());
+  const values = parts.map(parseDuration);
+  const bad = parts.filter((_, index) => values[index] === undefined || (values[index] ?? 0) <= 0);
+  if (bad.length > 0) {
+    context.addIssue({
+      code: 'custom',
+      message: `${bad.map((part) => `"${part}"`).join(', ')}: write durations like 3h,24h (or none)`,
+    });
+    return z.NEVER;
+  }
+  const ms = values as number[];
+  if (ms.some((value, index) => index > 0 && value <= (ms[index - 1] ?? 0))) {
+    context.addIssue({ code: 'custom', message: 'durations must be in ascending order, e.g. 3h,24h' });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const daemonFlagsSchema = z.object({
+  // Unset: the season on the scoreboards, so a new season is picked up without a restart.
+  season: seasonLabel.optional(),
+  datasets: z.string().optional(),
+  poll: duration(100, 3_600_000).default(30_000),
+  settle: settleList.default([3 * 3_600_000, 24 * 3_600_000]),
+  http: z.string().min(1).optional(),
+  'shutdown-timeout': duration(1_000, 600_000).default(30_000),
+  ...INGEST_FLAGS,
+});
+export type DaemonFlags = z.output<typeof daemonFlagsSchema>;
 
 /** Readable zod problems: `--flag: message` or `VARIABLE: message`. */
 export function describeIssues(error: z.ZodError, prefix: (key: string) => string): string {

@@ -21,9 +21,12 @@ import { HttpClient } from './sources/httpClient.ts';
 import type { CallPolicy, RetryPolicy } from './sources/upstreamCall.ts';
 import { type BackfillSummary, backfill } from './streams/backfill.ts';
 import type { Dataset } from './streams/dataset.ts';
-import { DATASETS, resolveDatasets } from './streams/datasets.ts';
+import { DATASETS, defaultDatasets, resolveDatasets } from './streams/datasets.ts';
 import { formatSummary } from './summary.ts';
 import { verifyCommand } from './verifyCommand.ts';
+
+/** `--refresh` without `--days-back`: today and yesterday, so a late final of last night is caught. */
+const DEFAULT_DAYS_BACK = 1;
 
 const USAGE = `nba-ingest — keep PostgreSQL up to date with NBA statistics from the NBA API
 
@@ -31,6 +34,7 @@ Usage: nba-ingest <command> [options]
 
 Commands:
   backfill   load a season (or dates, or game ids) into the database, skipping covered games
+  daemon     run until stopped: ingest games as they go final, re-fetch them for stat corrections
   migrate    apply the SQL migrations in sql/ and exit
   verify     coverage, truncation and sanity checks of the loaded data (read-only; exit 65 on failure)
   replica    start the local replica of the NBA API (for tests, the demo and benchmarks)
@@ -61,10 +65,18 @@ once more games are final. Hustle feeds not published yet (403/404) are asked ag
 Selection:
   --season YYYY-YY          season label (default 2025-26)
   --season-type TYPE        "Regular Season" (default), Playoffs, PlayIn, "Pre Season", "All Star"
-  --datasets LIST           comma list of datasets (default: all of ${[...DATASETS.keys()].join(', ')})
+  --datasets LIST           comma list of datasets (default: all of ${[...DATASETS.keys()].join(', ')};
+                            with --game-ids, --since, --until or --refresh all but the season-wide
+                            season_lineups, player_aggregates and team_aggregates)
+  --include-season-wide     also run the season-wide datasets when --datasets is not given
   --game-ids LIST           comma list of 10-digit game ids (e.g. 0022500001), instead of the season's games
   --since YYYY-MM-DD        first game day to load (US Eastern league day)
   --until YYYY-MM-DD        last game day to load
+  --refresh                 fetch the final games of recent league days again, covered or not, to
+                            pick up stat corrections (changed rows are updated, unchanged ones not
+                            rewritten); "today" is upstream's US Eastern date
+  --days-back N             with --refresh: today and the N league days before it (default ${DEFAULT_DAYS_BACK};
+                            0 is today only)
   --full-refresh            fetch games even when coverage says they are complete (unchanged rows are not rewritten)
 
 Behaviour:
@@ -99,6 +111,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await migrateCommand(rest);
       case 'verify':
         return await verifyCommand(rest);
+      case 'daemon': {
+        const { daemonCommand } = await import('./daemonCommand.ts');
+        return await daemonCommand(rest);
+      }
       case 'replica': {
         // The replica is a test and demo tool; the product's commands never load it.
         const { replicaCommand } = await import('../replica/cli.ts');
@@ -154,6 +170,9 @@ const BACKFILL_OPTIONS = {
   'game-ids': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
+  refresh: { type: 'boolean' },
+  'days-back': { type: 'string' },
+  'include-season-wide': { type: 'boolean' },
   'full-refresh': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -183,7 +202,12 @@ export function backfillSetup(
   flags: BackfillFlags,
   api: { apiKey: string; baseUrl: string; logLevel?: string | undefined },
 ): BackfillSetup {
-  const datasets = resolveDatasets(flags.datasets);
+  // Season-wide pulls cost a season's calls whatever games are picked: only a whole season's run
+  // makes them unasked.
+  const wholeSeason = !flags.refresh && !flags['game-ids'] && !flags.since && !flags.until;
+  const datasets = flags.datasets
+    ? resolveDatasets(flags.datasets)
+    : defaultDatasets({ seasonWide: wholeSeason || flags['include-season-wide'] });
   if ('unknown' in datasets) {
     throw new ExitError(
       EXIT.usage,
@@ -249,7 +273,8 @@ export async function runBackfill(setup: BackfillSetup, db: Database): Promise<B
         gameIds,
         since: flags.since,
         until: flags.until,
-        fullRefresh: flags['full-refresh'],
+        refreshDaysBack: flags.refresh ? (flags['days-back'] ?? DEFAULT_DAYS_BACK) : undefined,
+        fullRefresh: flags['full-refresh'] || flags.refresh,
         dryRun: flags['dry-run'],
         batchPolicy: flags['batch-policy'],
         batchSize: flags['batch-size'],

@@ -2,10 +2,12 @@
 // de-duplicate by key, create placeholder references, merge into the target, replace each game's set
 // of rows, and write coverage, ledger and quarantine with the data. A client that saw an error is
 // rolled back and discarded, never returned to the pool.
+
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { checkOut } from './checkOut.ts';
 import { copyTextChunks } from './copyText.ts';
 import { type IngestRecords, writeIngestRecords } from './ingestRecords.ts';
 import { type LoadPlan, loadPlanFor } from './loadPlan.ts';
@@ -148,7 +150,7 @@ export async function writeRecords(pool: pg.Pool, records: IngestRecords): Promi
 }
 
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   try {
     await client.query('BEGIN');
     const result = await work(client);

@@ -16,6 +16,10 @@ export interface CoverageSummary {
  */
 export const UNAVAILABLE_RECHECK_MINUTES = 60;
 
+/** Coverage that lets a run leave a game alone: held, or found not published a short while ago. */
+const LEFT_ALONE = `(status IN ('complete', 'empty')
+  OR (status = 'unavailable' AND fetched_at > now() - make_interval(mins => ${UNAVAILABLE_RECHECK_MINUTES})))`;
+
 /** What a run need not fetch of `gameIds` in a dataset. */
 export interface GameCoverage {
   /** Coverage complete or empty: the dataset holds them. */
@@ -33,13 +37,36 @@ export async function gameCoverage(
   if (gameIds.length === 0) return coverage;
   const result = await pool.query<{ game_id: string; waiting: boolean }>(
     `SELECT game_id, status = 'unavailable' AS waiting FROM nba_ingest.coverage
-     WHERE dataset = $1 AND game_id = ANY($2::text[])
-       AND (status IN ('complete', 'empty')
-            OR (status = 'unavailable' AND fetched_at > now() - make_interval(mins => $3)))`,
-    [dataset, gameIds, UNAVAILABLE_RECHECK_MINUTES],
+     WHERE dataset = $1 AND game_id = ANY($2::text[]) AND ${LEFT_ALONE}`,
+    [dataset, gameIds],
   );
   for (const row of result.rows) (row.waiting ? coverage.waiting : coverage.covered).add(row.game_id);
   return coverage;
+}
+
+/**
+ * The games among `gameIds` that some of `datasets` still has to load: not held, not waiting to be
+ * published, and not failed within the last `failedRetryMinutes` (a game that fails every time is
+ * asked again now and then, not on every poll).
+ */
+export async function gamesToLoad(
+  pool: pg.Pool,
+  datasets: readonly string[],
+  gameIds: readonly string[],
+  failedRetryMinutes: number,
+): Promise<string[]> {
+  if (gameIds.length === 0 || datasets.length === 0) return [];
+  const result = await pool.query<{ game_id: string }>(
+    `SELECT g.game_id FROM unnest($2::text[]) AS g (game_id)
+     CROSS JOIN unnest($1::text[]) AS d (dataset)
+     WHERE NOT EXISTS (
+       SELECT 1 FROM nba_ingest.coverage
+       WHERE dataset = d.dataset AND game_id = g.game_id
+         AND (${LEFT_ALONE} OR (status = 'failed' AND fetched_at > now() - make_interval(mins => $3))))
+     GROUP BY g.game_id ORDER BY g.game_id`,
+    [datasets, [...new Set(gameIds)], failedRetryMinutes],
+  );
+  return result.rows.map((row) => row.game_id);
 }
 
 /** Coverage of `gameIds` in `dataset`, counted by status. */

@@ -1,11 +1,13 @@
 // Applies the numbered migrations in sql/ (NNN_name.sql) in order, each in its own transaction, and
 // records them in nba_ingest.schema_migrations with a checksum. A session advisory lock makes two
 // processes migrating at once safe; editing an applied migration is refused, never silently skipped.
+
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { checkOut } from './checkOut.ts';
 import { DatabaseError } from './databaseError.ts';
 
 export interface MigrateOptions {
@@ -40,7 +42,7 @@ CREATE TABLE IF NOT EXISTS nba_ingest.schema_migrations (
 /** Applies the pending migrations; answers their names (`001_nba_reference`, …), empty when none. */
 export async function migrate(pool: pg.Pool, options: MigrateOptions = {}): Promise<string[]> {
   const migrations = await readMigrations(options.directory ?? MIGRATIONS_DIRECTORY);
-  const client = await pool.connect();
+  const client = await checkOut(pool);
   let failure: Error | undefined;
   try {
     // The bootstrap runs under the lock too: concurrent CREATE TABLE IF NOT EXISTS can still collide.

@@ -1,7 +1,9 @@
 // The facts `verify` judges, read from coverage, the request ledger and the data tables in one
 // read-only snapshot. Knows SQL, judges nothing: every answer is counts plus a short sample.
 // Identifiers come only from checked table declarations and are always quoted.
+
 import type pg from 'pg';
+import { checkOut } from './checkOut.ts';
 import { DatabaseError } from './databaseError.ts';
 import { replaceScope } from './loadPlan.ts';
 import { checkTableSpec, quote, quoteTable, type TableSpec, TableSpecError } from './tableSpec.ts';
@@ -140,7 +142,7 @@ export async function inReadOnlySnapshot<T>(
   pool: pg.Pool,
   work: (client: pg.ClientBase) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect().catch((error: unknown) => {
+  const client = await checkOut(pool).catch((error: unknown) => {
     throw asDatabaseError(error);
   });
   let failure: Error | undefined;

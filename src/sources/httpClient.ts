@@ -18,6 +18,8 @@ export interface HttpResponse {
   readonly body: unknown;
   readonly bytes: number;
   readonly ms: number;
+  /** The server's clock (`Date` header) when it answered; null when absent or unreadable. */
+  readonly date: Date | null;
 }
 
 export type QueryParams = Readonly<Record<string, string>>;
@@ -117,8 +119,9 @@ export class HttpClient {
     }
     const ms = performance.now() - started;
     const bytes = Buffer.byteLength(text);
+    const date = serverDate(headers.date);
     if (format === 'xml') {
-      if (XML_DOCUMENT.test(text)) return { status: statusCode, body: text, bytes, ms };
+      if (XML_DOCUMENT.test(text)) return { status: statusCode, body: text, bytes, ms, date };
       const reason = HTML_DOCUMENT.test(text) ? 'html_body' : 'not_xml';
       throw new UpstreamError(
         'transient',
@@ -128,7 +131,7 @@ export class HttpClient {
       );
     }
     try {
-      return { status: statusCode, body: JSON.parse(text), bytes, ms };
+      return { status: statusCode, body: JSON.parse(text), bytes, ms, date };
     } catch {
       const reason = /^\s*</.test(text) ? 'html_body' : 'invalid_json';
       throw new UpstreamError(
@@ -143,4 +146,10 @@ export class HttpClient {
   async close(): Promise<void> {
     await this.#agent.close();
   }
+}
+
+function serverDate(header: string | string[] | undefined): Date | null {
+  if (typeof header !== 'string') return null;
+  const date = new Date(header);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

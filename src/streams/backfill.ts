@@ -4,32 +4,19 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { defaultIfEmpty } from 'rxjs/operators';
-import type { z } from 'zod';
 import { EXIT, type ExitCode, ExitError, exitCodeForFailures } from '../exitCodes.ts';
 import type { GameId } from '../gameId.ts';
-import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import { coveredSeason, coveredTeams, gameCoverage } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
-import type { QueryParams } from '../sources/httpClient.ts';
-import { QueryToolSource, reasonOf, truncationThreshold } from '../sources/queryTool.ts';
-import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
+import { QueryToolSource, truncationThreshold } from '../sources/queryTool.ts';
+import type { CallPolicy } from '../sources/upstreamCall.ts';
 import { BatchPlanner, type BatchPolicy, DEFAULT_PLANNER_SETTINGS } from './batchPlanner.ts';
 import { type Dataset, isLegacy } from './dataset.ts';
 import { runDatasetStreams } from './datasetStreams.ts';
 import { type SeasonTeams, seasonTeams, selectGames } from './gameSelection.ts';
+import { addDays, easternDate } from './leagueDay.ts';
 import { LatencyTracker } from './legacyStream.ts';
-import { toLedgerRow } from './queryToolStream.ts';
-import {
-  gamesTable,
-  playerIndexSchema,
-  playerRows,
-  playersTable,
-  scheduledGames,
-  scheduleSchema,
-  teamIndexSchema,
-  teamRows,
-  teamsTable,
-} from './reference.ts';
+import { loadReference, type SeasonReference } from './referenceLoad.ts';
 import { type DatasetTelemetry, emptyDatasetTelemetry, totalCalls } from './telemetry.ts';
 
 export interface BackfillOptions {
@@ -40,6 +27,11 @@ export interface BackfillOptions {
   readonly gameIds?: readonly GameId[] | undefined;
   readonly since?: string | undefined;
   readonly until?: string | undefined;
+  /**
+   * `--refresh`: the final games of the last `daysBack` league days and today (US Eastern, by
+   * upstream's clock), fetched again even when covered; unchanged rows are not rewritten.
+   */
+  readonly refreshDaysBack?: number | undefined;
   readonly fullRefresh: boolean;
   readonly dryRun: boolean;
   /** `planner` sizes batches from what responses teach; `fixed` uses each dataset's fixed size. */
@@ -59,6 +51,12 @@ export interface BackfillDeps {
   readonly logger: Logger;
   readonly signal?: AbortSignal;
   readonly onProgress?: (event: { total: number; done: number }) => void;
+  /** Reference data already loaded (the daemon's); without it the run loads it first. */
+  readonly reference?: SeasonReference;
+  /** A planner that outlives the run (the daemon's), so what responses taught is not relearned. */
+  readonly planner?: BatchPlanner;
+  /** The run's mode in nba_ingest.runs (default `backfill`). */
+  readonly mode?: string;
 }
 
 export interface DatasetSummary {
@@ -127,13 +125,11 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
   const started = performance.now();
   const write = !options.dryRun;
   // Built before the run is recorded: a setting it refuses never leaves a run marked running.
-  const planner = new BatchPlanner({
-    policy: options.batchPolicy,
-    batchSize: options.batchSize,
-    settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: truncationThreshold(options.maxRowsReturned) },
-  });
+  const planner = deps.planner ?? batchPlanner(options);
   if (write) await markAbandonedRuns(pool);
-  const runId = write ? await startRun(pool, { mode: 'backfill', args: runArgs(options) }) : null;
+  const runId = write
+    ? await startRun(pool, { mode: deps.mode ?? 'backfill', args: runArgs(options) })
+    : null;
   const telemetries = options.datasets.map((dataset) => emptyDatasetTelemetry(dataset.name));
   let selectionMs = 0;
   // The planner's final estimates are kept with the run, so planner and fixed runs can be compared.
@@ -146,8 +142,10 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
   });
   try {
     const selectionStarted = performance.now();
-    const reference = await loadReference(options, deps, runId);
-    const selection = selectGames(reference.games, options);
+    const reference = deps.reference ?? (await loadReference(options, deps, { write, runId }));
+    const window = refreshWindow(options, reference.date);
+    if (window) logger.info(window, 'refreshing the final games of these league days');
+    const selection = selectGames(reference.games, { ...options, ...window });
     if (selection.unknown.length > 0) {
       throw new ExitError(
         EXIT.usage,
@@ -253,8 +251,8 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
       finalGames: selection.final.length,
       notFinalGames: selection.notFinal.length,
       datasets,
-      referenceCalls: reference.calls,
-      calls: reference.calls + datasets.reduce((sum, d) => sum + d.calls, 0),
+      referenceCalls: deps.reference ? 0 : reference.calls,
+      calls: (deps.reference ? 0 : reference.calls) + datasets.reduce((sum, d) => sum + d.calls, 0),
       rows,
       seconds: round(seconds, 3),
       rowsPerSecond: seconds > 0 ? Math.round(rows / seconds) : 0,
@@ -285,72 +283,6 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     }
     throw error;
   }
-}
-
-/** Teams, players and the schedule: written before any game data so foreign keys hold. */
-async function loadReference(options: BackfillOptions, deps: BackfillDeps, runId: number | null) {
-  const { pool } = deps;
-  const write = !options.dryRun;
-  const records: CallRecord[] = [];
-  const season = { leagueId: options.leagueId, season: options.season };
-  try {
-    const [teams, players, schedule] = await Promise.all([
-      fetchReference(
-        deps.policy,
-        '/api/stats/team/index',
-        { ...season, seasonType: options.seasonType },
-        teamIndexSchema,
-        records,
-      ),
-      fetchReference(deps.policy, '/api/stats/player/index', season, playerIndexSchema, records),
-      fetchReference(deps.policy, '/api/schedule/full', season, scheduleSchema, records),
-    ]);
-    const { games, rows } = scheduledGames(schedule, options.leagueId);
-    if (write) {
-      await writeBatch(pool, { spec: teamsTable, rows: teamRows(teams, options.leagueId) });
-      await writeBatch(pool, { spec: playersTable, rows: playerRows(players, options.leagueId) });
-      await writeBatch(pool, { spec: gamesTable, rows });
-    }
-    return { games, calls: records.length };
-  } finally {
-    if (write)
-      await writeRecords(pool, { ledger: records.map((call) => toLedgerRow(call, 'reference', runId)) });
-  }
-}
-
-async function fetchReference<S extends z.ZodType>(
-  policy: CallPolicy,
-  path: string,
-  params: QueryParams,
-  schema: S,
-  records: CallRecord[],
-): Promise<z.output<S>> {
-  const request = { path, params, measure: null, gameIds: [], maxRows: null };
-  const step = await lastValueFrom(
-    upstreamCall(
-      policy,
-      request,
-      (response) => ({ value: response.body, rowsReturned: null, truncated: false }),
-      records,
-    ),
-  );
-  if (!step.ok) {
-    const reason = reasonOf(step.error);
-    const hint = REFERENCE_HINTS.find(([pattern]) => pattern.test(reason))?.[1];
-    throw new ExitError(
-      exitCodeForFailures([reason]),
-      `${path} failed: ${reason}${hint ? ` (${hint})` : ''}`,
-    );
-  }
-  const parsed = schema.safeParse(step.value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ExitError(
-      EXIT.dataError,
-      `${path} answered with an unexpected shape: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`,
-    );
-  }
-  return parsed.data;
 }
 
 /**
@@ -439,6 +371,7 @@ function runArgs(options: BackfillOptions): Record<string, unknown> {
     gameIds: options.gameIds,
     since: options.since,
     until: options.until,
+    refreshDaysBack: options.refreshDaysBack,
     fullRefresh: options.fullRefresh,
     batchPolicy: options.batchPolicy,
     batchSize: options.batchSize,
@@ -446,6 +379,27 @@ function runArgs(options: BackfillOptions): Record<string, unknown> {
     legacyConcurrency: options.legacyConcurrency,
     maxRowsReturned: options.maxRowsReturned,
   };
+}
+
+/** The planner a run uses unless it is given one: the policy, any forced size, the threshold of MaxRowsReturned. */
+export function batchPlanner(
+  options: Pick<BackfillOptions, 'batchPolicy' | 'batchSize' | 'maxRowsReturned'>,
+): BatchPlanner {
+  return new BatchPlanner({
+    policy: options.batchPolicy,
+    batchSize: options.batchSize,
+    settings: { ...DEFAULT_PLANNER_SETTINGS, threshold: truncationThreshold(options.maxRowsReturned) },
+  });
+}
+
+/** `--refresh --days-back N`: today (upstream's clock, else ours) and the N league days before it. */
+function refreshWindow(
+  options: Pick<BackfillOptions, 'refreshDaysBack'>,
+  upstreamNow: Date | null,
+): { since: string; until: string } | undefined {
+  if (options.refreshDaysBack === undefined) return undefined;
+  const today = easternDate(upstreamNow ?? new Date());
+  return { since: addDays(today, -options.refreshDaysBack), until: today };
 }
 
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
@@ -466,14 +420,6 @@ interface DatasetPlan {
   /** Candidates upstream had not published when last asked, within the recheck interval. */
   readonly waiting: number;
 }
-
-/** What the first calls of a run failing usually means, said next to the reason. */
-const REFERENCE_HINTS: readonly (readonly [RegExp, string])[] = [
-  [/http_40[13]/, 'the API rejected the key: check NBA_API_KEY'],
-  [/http_404/, 'no such endpoint: check NBA_API_BASE_URL, e.g. https://api.nba.com/v0'],
-  [/host_not_found/, "NBA_API_BASE_URL's host does not resolve"],
-  [/connection_refused|connect_timeout/, 'nothing answers at NBA_API_BASE_URL'],
-];
 
 /**
  * What a dataset loads in this run: the selected final games it does not cover yet, or — for a

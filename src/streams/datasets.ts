@@ -50,3 +50,17 @@ export function resolveDatasets(list: string): Dataset[] | { unknown: string[] }
   if (unknown.length > 0 || names.length === 0) return { unknown: unknown.length > 0 ? unknown : [list] };
   return names.map((name) => DATASETS.get(name) as Dataset);
 }
+
+/**
+ * Season-wide datasets (season lineups in TeamId batches, the aggregates) cost the same calls
+ * whatever games a run selects: they belong in season backfills, not in a refresh or the daemon's
+ * per-game loop (seed notes).
+ */
+export function isSeasonWide(dataset: Dataset): boolean {
+  return dataset.unit === 'team' || dataset.unit === 'season';
+}
+
+/** Every dataset, or — for runs over some games only — those loaded per game. */
+export function defaultDatasets(options: { readonly seasonWide: boolean }): Dataset[] {
+  return [...DATASETS.values()].filter((dataset) => options.seasonWide || !isSeasonWide(dataset));
+}

@@ -21,7 +21,7 @@ test.serial('nba-ingest migrate applies every migration once, then reports the s
     first.stdout,
     'applied: 001_nba_reference, 002_nba_shot_chart, 003_nba_ingest, 004_nba_tracking_stats, ' +
       '005_nba_game_measures, 006_nba_lineups_game, 007_nba_querytool_events, 008_nba_lineups_season, ' +
-      '009_nba_legacy_games, 010_nba_season_aggregates, 011_nba_ingest_legacy_coverage\n',
+      '009_nba_legacy_games, 010_nba_season_aggregates, 011_nba_ingest_legacy_coverage, 012_nba_ingest_finals\n',
   );
   const second = migrate();
   t.is(second.status, 0, second.stderr);

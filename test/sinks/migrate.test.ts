@@ -38,6 +38,7 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
     '009_nba_legacy_games.sql',
     '010_nba_season_aggregates.sql',
     '011_nba_ingest_legacy_coverage.sql',
+    '012_nba_ingest_finals.sql',
   ]);
 
   t.deepEqual(await migrate(pool), [
@@ -52,6 +53,7 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
     '009_nba_legacy_games',
     '010_nba_season_aggregates',
     '011_nba_ingest_legacy_coverage',
+    '012_nba_ingest_finals',
   ]);
   const recorded = await pool.query<{ version: number; name: string; checksum: string }>(
     'SELECT version, name, checksum FROM nba_ingest.schema_migrations ORDER BY version',
@@ -70,6 +72,7 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
       [9, 'nba_legacy_games', 64],
       [10, 'nba_season_aggregates', 64],
       [11, 'nba_ingest_legacy_coverage', 64],
+      [12, 'nba_ingest_finals', 64],
     ],
   );
   const tables = await pool.query(
@@ -101,6 +104,7 @@ test('applies every sql/ migration in order, then nothing on the next run', asyn
       'nba.violations_player',
       'nba.violations_team',
       'nba_ingest.coverage',
+      'nba_ingest.finals',
       'nba_ingest.quarantine',
       'nba_ingest.requests',
       'nba_ingest.runs',
@@ -129,9 +133,10 @@ test('two processes migrating at once apply each migration exactly once', async 
       '009_nba_legacy_games',
       '010_nba_season_aggregates',
       '011_nba_ingest_legacy_coverage',
+      '012_nba_ingest_finals',
     ]);
     const count = await pool.query('SELECT count(*)::int AS n FROM nba_ingest.schema_migrations');
-    t.is(count.rows[0].n, 11);
+    t.is(count.rows[0].n, 12);
   } finally {
     await other.end();
   }

@@ -1,0 +1,12 @@
+-- The daemon's record of final games: when it first saw each one final (by upstream's clock, which
+-- decides the settle re-fetches), when every dataset of it was first committed, and how many
+-- settle re-fetches (stat corrections) are done. Committed with the work it describes, so a
+-- restarted daemon neither forgets a re-fetch nor repeats one.
+CREATE TABLE nba_ingest.finals (
+  game_id      text PRIMARY KEY REFERENCES nba.games (game_id),
+  final_at     timestamptz NOT NULL,
+  ingested_at  timestamptz,
+  refetches    smallint NOT NULL DEFAULT 0 CHECK (refetches >= 0),
+  refetched_at timestamptz
+);
+CREATE INDEX finals_refetch_idx ON nba_ingest.finals (refetches, final_at);

@@ -1,0 +1,451 @@
+// The daemon: while it holds the database's daemon lock, it polls the scoreboards of today and the
+// previous league day (US Eastern, upstream's clock), ingests every game that has turned final in
+// one backfill per cycle (so one batched call per Query Tool endpoint), re-fetches finals after each
+// settle interval for stat corrections, and runs the season-wide datasets once a league day after
+// the night's games are final. Failures of a cycle are reported and retried, never fatal.
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { type GameId, seasonTypeOf } from '../gameId.ts';
+import { writeBatch } from '../sinks/batchWriter.ts';
+import { gamesToLoad } from '../sinks/coverage.ts';
+import { markIngested, markRefetched, recordFinals, refetchesDue } from '../sinks/finals.ts';
+import type { Leadership } from '../sinks/leadership.ts';
+import type { CallPolicy, CallRecord } from '../sources/upstreamCall.ts';
+import { type BackfillOptions, type BackfillSummary, backfill, batchPlanner } from './backfill.ts';
+import type { Dataset } from './dataset.ts';
+import { addDays, easternDate, seasonOfDate, seasonOfGameId } from './leagueDay.ts';
+import { gamesTable } from './reference.ts';
+import { fetchJson, loadReference, type SeasonReference } from './referenceLoad.ts';
+import {
+  type BoardGame,
+  boardGames,
+  boardRows,
+  GAME_STATUS,
+  isCalledOff,
+  scoreboardSchema,
+  withBoardStatuses,
+} from './scoreboard.ts';
+import { UpstreamClock } from './upstreamClock.ts';
+
+/** How the daemon ingests: the backfill settings every cycle's runs share. */
+export type IngestSettings = Pick<
+  BackfillOptions,
+  'batchPolicy' | 'batchSize' | 'concurrency' | 'legacyConcurrency' | 'maxRowsReturned'
+>;
+
+export interface DaemonOptions {
+  readonly leagueId: string;
+  /** Watch this season only; unset, the season of the games on the scoreboards (or of the date). */
+  readonly season?: string | undefined;
+  /** Loaded for every game that turns final. */
+  readonly perGame: readonly Dataset[];
+  /** Loaded once a league day, after the night's games are final. */
+  readonly seasonWide: readonly Dataset[];
+  /** Poll interval while games are live. */
+  readonly pollMs: number;
+  /** Re-fetch a final this long after it was first seen final (ascending). */
+  readonly settleMs: readonly number[];
+  readonly ingest: IngestSettings;
+}
+
+export interface DaemonDeps {
+  readonly pool: pg.Pool;
+  readonly policy: CallPolicy;
+  readonly logger: Logger;
+  readonly leadership: Leadership;
+  /** Aborted on SIGTERM/SIGINT: no new work; the batches in flight finish. */
+  readonly signal: AbortSignal;
+  readonly clock?: UpstreamClock;
+  /** Told about every ingest run (metrics). */
+  readonly onRun?: (summary: BackfillSummary) => void;
+  /** Told after every turn of the loop (cycle, standby check or backoff), with `status` up to date. */
+  readonly onCycle?: () => void;
+  readonly circuitOpen?: () => { readonly open: boolean; readonly retryInMs: number };
+}
+
+/** What /healthz reports, kept up to date by the loop. */
+export interface DaemonStatus {
+  role: 'starting' | 'standby' | 'active' | 'stopping';
+  season: string | null;
+  /** When the last cycle ended (ok or not), and whether it completed. */
+  lastCycleAt: Date | null;
+  lastCycleOk: boolean;
+  lastError: string | null;
+  /** Local time the next cycle is due, to judge a stuck loop. */
+  nextCycleDueAt: Date | null;
+  /** How late the last cycle started against its due time, in seconds. */
+  loopLagSeconds: number;
+  gamesLive: number;
+  /** Final games that still have datasets to load (not counting feeds unpublished upstream). */
+  gamesPending: number;
+  lastFinalIngestedAt: Date | null;
+  circuitOpen: boolean;
+}
+
+export function initialStatus(): DaemonStatus {
+  return {
+    role: 'starting',
+    season: null,
+    lastCycleAt: null,
+    lastCycleOk: false,
+    lastError: null,
+    nextCycleDueAt: null,
+    loopLagSeconds: 0,
+    gamesLive: 0,
+    gamesPending: 0,
+    lastFinalIngestedAt: null,
+    circuitOpen: false,
+  };
+}
+
+/** A game live this long after tip-off is checked against the schedule: the scoreboard may be stale. */
+const LIVE_RECHECK_MS = 4 * 3_600_000;
+/** The schedule is read again at least this often (upstream time) for new, moved and called-off games. */
+const SCHEDULE_MAX_AGE_MS = 3 * 3_600_000;
+/** A standby asks for the lock this often. */
+const STANDBY_POLL_MS = 2_000;
+/** A game whose load failed is asked again after this long, not on every poll. */
+const FAILED_RETRY_MINUTES = 5;
+/** Backoff after a failed cycle: doubling from the poll interval up to this. */
+const MAX_FAILURE_BACKOFF_MS = 60_000;
+
+/** Runs until `deps.signal` aborts; never throws for a failed cycle. */
+export async function runDaemon(
+  options: DaemonOptions,
+  deps: DaemonDeps,
+  status: DaemonStatus,
+): Promise<void> {
+  const { logger, leadership, signal } = deps;
+  const watcher = new Watcher(options, deps, status);
+  let failures = 0;
+  let dueAt = Date.now();
+  try {
+    while (!signal.aborted) {
+      const role = await takeRole(leadership, status, logger).catch((error: unknown) => {
+        fail(status, error, 'the database is unreachable');
+        return null;
+      });
+      if (role !== 'active') {
+        deps.onCycle?.();
+        await pause(role === null ? backoff(options.pollMs, ++failures) : STANDBY_POLL_MS, signal);
+        dueAt = Date.now();
+        continue;
+      }
+      const circuit = deps.circuitOpen?.();
+      status.circuitOpen = circuit?.open ?? false;
+      if (circuit?.open) {
+        status.lastError = 'upstream is not answering: the circuit breaker is open';
+        await pause(Math.max(circuit.retryInMs, options.pollMs), signal);
+        continue;
+      }
+      const started = Date.now();
+      status.loopLagSeconds = Math.max(0, (started - dueAt) / 1000);
+      let delay: number;
+      try {
+        delay = await watcher.cycle();
+        failures = 0;
+        status.lastCycleOk = true;
+        status.lastError = null;
+      } catch (error) {
+        if (signal.aborted) break;
+        fail(status, error, 'the cycle failed');
+        logger.error({ err: error instanceof Error ? error.message : String(error) }, 'cycle failed');
+        delay = backoff(options.pollMs, ++failures);
+      }
+      status.lastCycleAt = new Date();
+      dueAt = Date.now() + delay;
+      status.nextCycleDueAt = new Date(dueAt);
+      deps.onCycle?.();
+      await pause(delay, signal);
+    }
+  } finally {
+    status.role = 'stopping';
+    await leadership.release().catch(() => undefined);
+  }
+}
+
+async function takeRole(
+  leadership: Leadership,
+  status: DaemonStatus,
+  logger: Logger,
+): Promise<'active' | 'standby'> {
+  if (leadership.held && (await leadership.confirm())) return 'active';
+  if (status.role === 'active') logger.warn('lost the daemon lock: standing by');
+  const acquired = await leadership.tryAcquire();
+  if (acquired && status.role !== 'active') logger.info('holding the daemon lock: active');
+  if (!acquired && status.role !== 'standby') logger.info('another daemon holds the lock: standing by');
+  status.role = acquired ? 'active' : 'standby';
+  if (!acquired) {
+    status.lastError = null;
+    status.lastCycleOk = true;
+  }
+  return status.role;
+}
+
+function fail(status: DaemonStatus, error: unknown, context: string): void {
+  status.lastCycleOk = false;
+  status.lastError = `${context}: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+const backoff = (pollMs: number, failures: number) =>
+  Math.min(MAX_FAILURE_BACKOFF_MS, pollMs * 2 ** Math.min(failures - 1, 10));
+
+/** Waits, cut short by the abort signal. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One cycle's state that outlives it: the season's reference and the planner's estimates. */
+class Watcher {
+  readonly #options: DaemonOptions;
+  readonly #deps: DaemonDeps;
+  readonly #status: DaemonStatus;
+  readonly #clock: UpstreamClock;
+  readonly #planner;
+  #reference: (WatchedSeason & { readAt: number }) | null = null;
+  /** League day whose season-wide pull is done. */
+  #seasonWideDay: string | null = null;
+
+  constructor(options: DaemonOptions, deps: DaemonDeps, status: DaemonStatus) {
+    this.#options = options;
+    this.#deps = deps;
+    this.#status = status;
+    this.#clock = deps.clock ?? new UpstreamClock();
+    this.#planner = batchPlanner(options.ingest);
+  }
+
+  /** One poll: answers how long to wait before the next. */
+  async cycle(): Promise<number> {
+    const { pool, logger } = this.#deps;
+    // The boards' answers say upstream's time; when that is another day than this host thought
+    // (the first cycle, a skewed clock, midnight), the right day's boards are read again.
+    let today = easternDate(this.#clock.now());
+    let boards = await this.#boards([addDays(today, -1), today]);
+    const upstreamToday = easternDate(this.#clock.now());
+    if (upstreamToday !== today) {
+      today = upstreamToday;
+      boards = await this.#boards([addDays(today, -1), today]);
+    }
+    const season = this.#options.season ?? seasonOf(boards, today);
+    this.#status.season = season;
+    const watched = boards.filter((game) => seasonOfGameId(game.gameId) === season);
+    const now = this.#clock.now();
+    const stale = watched.filter(
+      (game) =>
+        game.status === GAME_STATUS.live &&
+        game.tipOff &&
+        now.getTime() - game.tipOff.getTime() > LIVE_RECHECK_MS,
+    );
+    const reference = await this.#seasonReference(season, watched, stale.length > 0);
+    if (watched.length > 0)
+      await writeBatch(pool, { spec: gamesTable, rows: boardRows(watched, this.#options.leagueId) });
+    const games = withBoardStatuses(reference.games, watched);
+    const byId = new Map(games.map((game) => [game.gameId as string, game]));
+    const finals = watched
+      .map((game) => byId.get(game.gameId))
+      .filter((game) => game?.status === GAME_STATUS.final)
+      .map((game) => game?.gameId as GameId);
+    const current = { ...reference, games };
+    await recordFinals(pool, finals, now);
+
+    const perGame = this.#options.perGame.map((dataset) => dataset.name);
+    const pending = await gamesToLoad(pool, perGame, finals, FAILED_RETRY_MINUTES);
+    if (pending.length > 0) {
+      logger.info({ games: pending.length }, 'ingesting games that turned final');
+      await this.#ingest(current, this.#options.perGame, pending as GameId[], false);
+    }
+    // New finals first: a re-fetch waits for a poll that found none, so it never delays one.
+    const due = pending.length > 0 ? [] : await refetchesDue(pool, this.#options.settleMs, now);
+    const dueKnown = due.map((entry) => entry.gameId).filter((id) => byId.has(id)) as GameId[];
+    if (dueKnown.length > 0 && !this.#deps.signal.aborted) {
+      logger.info({ games: dueKnown.length }, 'settle re-fetch for stat corrections');
+      const completed = await this.#ingest(current, this.#options.perGame, dueKnown, true);
+      if (completed) await markRefetched(pool, dueKnown, this.#options.settleMs, now);
+    }
+    // Failed loads count as left here, however recently they failed.
+    const left = await gamesToLoad(pool, perGame, finals, 0);
+    const done = await markIngested(
+      pool,
+      finals.filter((id) => !left.includes(id)),
+    );
+    if (done.length > 0) this.#status.lastFinalIngestedAt = new Date();
+    this.#status.gamesPending = left.length;
+    const live = watched.filter((game) => byId.get(game.gameId)?.status === GAME_STATUS.live);
+    this.#status.gamesLive = live.length;
+
+    await this.#seasonWide(current, watched, byId, today);
+    return this.#nextDelay(watched, byId);
+  }
+
+  async #boards(dates: readonly string[]): Promise<BoardGame[]> {
+    const records: CallRecord[] = [];
+    const boards = await Promise.all(
+      dates.map((gameDate) =>
+        fetchJson(
+          this.#deps.policy,
+          '/api/scores/scoreboard/date',
+          { leagueId: this.#options.leagueId, gameDate },
+          scoreboardSchema,
+          records,
+        ),
+      ),
+    );
+    for (const board of boards) this.#clock.observe(board.date);
+    return boards.flatMap((board) => boardGames(board.value));
+  }
+
+  /** The season's schedule, read again when it is old, misses a game, or a game looks stuck live. */
+  async #seasonReference(
+    season: string,
+    watched: readonly BoardGame[],
+    stuckLive: boolean,
+  ): Promise<WatchedSeason> {
+    const known = this.#reference;
+    const ageMs = known ? this.#clock.now().getTime() - known.readAt : Infinity;
+    const ids = new Set(known?.games.map((game) => game.gameId as string));
+    const unknown = watched.some((game) => !ids.has(game.gameId));
+    if (known && known.season === season && ageMs < SCHEDULE_MAX_AGE_MS && !unknown && !stuckLive)
+      return known;
+    const reference = await loadReference(
+      { leagueId: this.#options.leagueId, season, seasonType: 'Regular Season' },
+      this.#deps,
+      { write: true, runId: null },
+    );
+    this.#deps.logger.info(
+      {
+        season,
+        games: reference.games.length,
+        reason: !known
+          ? 'start'
+          : known.season !== season
+            ? 'new season'
+            : unknown
+              ? 'unknown game'
+              : stuckLive
+                ? 'game live too long'
+                : 'age',
+      },
+      'schedule read',
+    );
+    this.#reference = { ...reference, season, readAt: this.#clock.now().getTime() };
+    return this.#reference;
+  }
+
+  /** One backfill per season type of the games (a Query Tool call carries one SeasonType). */
+  async #ingest(
+    reference: WatchedSeason,
+    datasets: readonly Dataset[],
+    gameIds: readonly GameId[],
+    refetch: boolean,
+  ): Promise<boolean> {
+    const bySeasonType = new Map<string, GameId[]>();
+    for (const id of gameIds) {
+      const type = seasonTypeOf(id);
+      bySeasonType.set(type, [...(bySeasonType.get(type) ?? []), id]);
+    }
+    for (const [seasonType, ids] of bySeasonType) {
+      if (this.#deps.signal.aborted) return false;
+      const summary = await backfill(
+        {
+          ...this.#options.ingest,
+          leagueId: this.#options.leagueId,
+          season: reference.season,
+          seasonType,
+          datasets,
+          gameIds: ids,
+          fullRefresh: refetch,
+          dryRun: false,
+        },
+        {
+          pool: this.#deps.pool,
+          policy: this.#deps.policy,
+          logger: this.#deps.logger,
+          signal: this.#deps.signal,
+          reference,
+          planner: this.#planner,
+          mode: refetch ? 'daemon_refetch' : 'daemon',
+        },
+      );
+      this.#deps.onRun?.(summary);
+      if (summary.outcome === 'interrupted') return false;
+    }
+    return true;
+  }
+
+  /**
+   * Season lineups and aggregates: once a league day, when no watched game is live and every game
+   * of the previous day is final or called off. Coverage keeps a repeat within the day free.
+   */
+  async #seasonWide(
+    reference: WatchedSeason,
+    watched: readonly BoardGame[],
+    byId: ReadonlyMap<string, { status: number }>,
+    today: string,
+  ): Promise<void> {
+    if (this.#options.seasonWide.length === 0 || this.#seasonWideDay === today || this.#deps.signal.aborted)
+      return;
+    const statusOf = (game: BoardGame) => byId.get(game.gameId)?.status ?? game.status;
+    const nightOver = watched.every(
+      (game) =>
+        statusOf(game) !== GAME_STATUS.live &&
+        (game.gameDate === today || statusOf(game) === GAME_STATUS.final || isCalledOff(game)),
+    );
+    if (!nightOver) return;
+    const seasonTypes = new Set(
+      reference.games.filter((game) => game.status === GAME_STATUS.final).map((game) => game.seasonType),
+    );
+    for (const seasonType of seasonTypes) {
+      if (this.#deps.signal.aborted) return;
+      const summary = await backfill(
+        {
+          ...this.#options.ingest,
+          leagueId: this.#options.leagueId,
+          season: reference.season,
+          seasonType,
+          datasets: this.#options.seasonWide,
+          fullRefresh: false,
+          dryRun: false,
+        },
+        {
+          pool: this.#deps.pool,
+          policy: this.#deps.policy,
+          logger: this.#deps.logger,
+          signal: this.#deps.signal,
+          reference,
+          planner: this.#planner,
+          mode: 'daemon_season_wide',
+        },
+      );
+      this.#deps.onRun?.(summary);
+    }
+    if (!this.#deps.signal.aborted) this.#seasonWideDay = today;
+  }
+
+  /** Poll fast while a game is live, slower while games are only scheduled, slowest on empty days. */
+  #nextDelay(watched: readonly BoardGame[], byId: ReadonlyMap<string, { status: number }>): number {
+    const { pollMs } = this.#options;
+    const statuses = watched.map((game) =>
+      isCalledOff(game) ? 0 : (byId.get(game.gameId)?.status ?? game.status),
+    );
+    if (statuses.includes(GAME_STATUS.live)) return pollMs;
+    if (statuses.includes(GAME_STATUS.scheduled)) return Math.min(pollMs * 2, 5 * 60_000);
+    return Math.min(pollMs * 10, 15 * 60_000);
+  }
+}
+
+type WatchedSeason = SeasonReference & { readonly season: string };
+
+/** The season being played: of the scoreboards' games (a new season shows up there first), else of the date. */
+function seasonOf(boards: readonly BoardGame[], today: string): string {
+  const seasons = boards.map((game) => seasonOfGameId(game.gameId)).sort();
+  return seasons.at(-1) ?? seasonOfDate(today);
+}

@@ -1,0 +1,201 @@
+// Runs the daemon in a test: in-process (startDaemon, as the CLI wires it) or as a child process
+// of the real CLI, against the replica on a virtual clock; plus the waits, table checksums and a
+// database link that can be cut, which the daemon tests share.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer, type Server, Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import pino from 'pino';
+import { easternOffsetHours } from '../../replica/server/gameTimes.ts';
+import type { Replica } from '../../replica/server.ts';
+import type { Skeleton } from '../../replica/skeleton.ts';
+import { daemonFlagsSchema, parseFlags } from '../../src/config.ts';
+import {
+  type DaemonSetup,
+  daemonDatasets,
+  type RunningDaemon,
+  startDaemon,
+} from '../../src/daemonCommand.ts';
+import type { Dataset } from '../../src/streams/dataset.ts';
+import { tablesOf } from '../../src/streams/dataset.ts';
+import { DATASETS, isSeasonWide } from '../../src/streams/datasets.ts';
+import { FAST_RETRY, TEST_API_KEY } from './pipeline.ts';
+
+export const BIN = fileURLToPath(new URL('../../bin/nba-ingest.js', import.meta.url));
+
+/** The per-game datasets: what a daemon loads for every game that turns final. */
+export const PER_GAME: readonly string[] = [...DATASETS.values()]
+  .filter((dataset) => !isSeasonWide(dataset))
+  .map((dataset) => dataset.name);
+
+/** The first `count` dates of the season with final games, in order (opening night first). */
+export function firstGameDays(skeleton: Skeleton, count: number): string[] {
+  return [...new Set(skeleton.games.filter((game) => game.status === 3).map((game) => game.date))]
+    .sort()
+    .slice(0, count);
+}
+
+/** An Eastern wall-clock time of a date as an ISO instant, e.g. `2025-10-21T17:00:00-04:00`. */
+export function easternInstant(date: string, time: string): string {
+  return `${date}T${time}-0${easternOffsetHours(date)}:00`;
+}
+
+export const testLogger = () => pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** An in-process daemon with the CLI's wiring; flags as the CLI takes them. */
+export async function startTestDaemon(
+  pool: pg.Pool,
+  replica: Replica,
+  flags: Record<string, string | boolean>,
+  extra: Partial<Pick<DaemonSetup, 'listen' | 'http' | 'breaker'>> = {},
+): Promise<RunningDaemon> {
+  const parsed = parseFlags(daemonFlagsSchema, { rate: '1000', burst: '100', ...flags });
+  return startDaemon(
+    {
+      flags: parsed,
+      datasets: daemonDatasets(parsed.datasets),
+      apiKey: TEST_API_KEY,
+      baseUrl: replica.url,
+      retry: FAST_RETRY,
+      ...extra,
+    },
+    { pool, logger: testLogger() },
+  );
+}
+
+/** The real CLI as a child process; its stderr (JSON log lines) is collected. */
+export function spawnDaemon(
+  databaseUrl: string,
+  replica: Replica,
+  args: readonly string[],
+): { child: ChildProcess; log: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [BIN, 'daemon', '--rate', '1000', '--burst', '100', ...args], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      NBA_API_BASE_URL: replica.url,
+      NBA_API_KEY: TEST_API_KEY,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, log: () => log, exit };
+}
+
+/** Polls `check` until it answers a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Games every configured dataset holds, by the daemon's own record. */
+export async function ingestedGames(pool: pg.Pool): Promise<Set<string>> {
+  const { rows } = await pool.query<{ game_id: string }>(
+    'SELECT game_id FROM nba_ingest.finals WHERE ingested_at IS NOT NULL',
+  );
+  return new Set(rows.map((row) => row.game_id));
+}
+
+/**
+ * An md5 per table of every declared column of every row, in key order: equal databases, equal
+ * checksums. Pipeline bookkeeping (created_at, updated_at) is not a declared column.
+ */
+export async function tableChecksums(
+  pool: pg.Pool,
+  datasets: readonly Dataset[],
+): Promise<Record<string, { rows: number; checksum: string }>> {
+  const result: Record<string, { rows: number; checksum: string }> = {};
+  const specs = new Map(datasets.flatMap((dataset) => tablesOf(dataset)).map((spec) => [spec.table, spec]));
+  for (const [table, spec] of [...specs].sort(([a], [b]) => a.localeCompare(b))) {
+    const columns = spec.columns.map((column) => `"${column.name}"`).join(', ');
+    const order = spec.key.map((column) => `r."${column}"`).join(', ');
+    const { rows } = await pool.query<{ rows: string; checksum: string }>(
+      `SELECT count(*) AS rows, md5(coalesce(string_agg(r::text, E'\\n' ORDER BY ${order}), '')) AS checksum
+       FROM (SELECT ${columns} FROM ${table}) AS r`,
+    );
+    result[table] = { rows: Number(rows[0]?.rows ?? 0), checksum: rows[0]?.checksum ?? '' };
+  }
+  return result;
+}
+
+/**
+ * A TCP link to the database server that a test can cut: while cut, every open connection is
+ * dropped and new ones are refused, as when the server goes away; restored, it connects again.
+ */
+export class DatabaseLink {
+  readonly #server: Server;
+  readonly #target: URL;
+  readonly #sockets = new Set<Socket>();
+  #cut = false;
+
+  private constructor(server: Server, target: URL) {
+    this.#server = server;
+    this.#target = target;
+  }
+
+  static async open(databaseUrl: string): Promise<DatabaseLink> {
+    const target = new URL(databaseUrl);
+    let link: DatabaseLink | undefined;
+    const server = createServer((client) => link?.accept(client));
+    link = new DatabaseLink(server, target);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return link;
+  }
+
+  /** The database URL through the link. */
+  get url(): string {
+    const address = this.#server.address();
+    const url = new URL(this.#target.href);
+    url.hostname = '127.0.0.1';
+    url.port = String(typeof address === 'object' && address ? address.port : 0);
+    return url.href;
+  }
+
+  accept(client: Socket): void {
+    if (this.#cut) {
+      client.destroy();
+      return;
+    }
+    const upstream = new Socket();
+    upstream.connect(Number(this.#target.port || 5432), this.#target.hostname);
+    for (const socket of [client, upstream]) {
+      this.#sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        this.#sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  }
+
+  cut(): void {
+    this.#cut = true;
+    for (const socket of this.#sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.#cut = false;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
+  }
+}
