@@ -1,4 +1,4 @@
-// The daemon over the season's first two game days on the replica's virtual clock (1 s = 20 min):
+// The daemon over the season's first two game days on the replica's virtual clock (1 s = 10 min):
 // every game that turns final is committed in every per-game table within the poll interval + 5 s
 // of turning final, in one batched call per Query Tool endpoint per cycle; a postponed game is
 // recorded and not waited on; a game the scoreboard shows live too long is found final in the
@@ -22,7 +22,7 @@ import { withTestDatabase } from '../support/database.ts';
 import { startTestReplica, testSkeleton } from '../support/pipeline.ts';
 
 const db = withTestDatabase(test);
-const SPEED = 1200;
+const SPEED = 600;
 const POLL_MS = 1000;
 const SETTLE = '1h';
 const datasets = PER_GAME.map((name) => DATASETS.get(name)).filter((dataset) => dataset !== undefined);
@@ -89,7 +89,7 @@ test.before(async () => {
   const played = [...first, ...second].filter((id) => id !== postponed);
 
   const replica = await startTestReplica({
-    clock: { start: easternInstant(days[0] as string, '18:00:00'), speed: SPEED },
+    clock: { start: easternInstant(days[0] as string, '18:40:00'), speed: SPEED },
     hustleUnavailableDays: 0,
   });
   replica.postpone(postponed);
