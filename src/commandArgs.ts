@@ -22,3 +22,18 @@ export function parseCommandArgs(
     throw new ExitError(EXIT.usage, error instanceof Error ? error.message : String(error));
   }
 }
+
+/** The options of every command that talks to upstream and loads: backfill and the daemon. */
+export const INGEST_OPTIONS = {
+  datasets: { type: 'string' },
+  'batch-policy': { type: 'string' },
+  'batch-size': { type: 'string' },
+  concurrency: { type: 'string' },
+  'legacy-concurrency': { type: 'string' },
+  'max-rows': { type: 'string' },
+  rate: { type: 'string' },
+  burst: { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-file': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;

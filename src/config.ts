@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { type GameId, gameIdProblem } from './gameId.ts';
 import { BATCH_POLICIES } from './streams/batchPlanner.ts';
+import type { Dataset } from './streams/dataset.ts';
+import { DATASETS, resolveDatasets } from './streams/datasets.ts';
 import { MAX_LEGACY_CONCURRENCY } from './streams/legacyStream.ts';
 
 export const SEASON_TYPES = ['Regular Season', 'Playoffs', 'PlayIn', 'Pre Season', 'All Star'] as const;
@@ -181,6 +183,18 @@ export function parseFlags<S extends z.ZodType>(schema: S, values: Record<string
       describeIssues(parsed.error, (key) => `--${key}`),
     );
   return parsed.data;
+}
+
+/** `--datasets shot_chart,tracking`: the declarations, or a usage error naming the unknown ones. */
+export function parseDatasetList(list: string): Dataset[] {
+  const datasets = resolveDatasets(list);
+  if ('unknown' in datasets) {
+    throw new ExitError(
+      EXIT.usage,
+      `--datasets: unknown dataset ${datasets.unknown.join(', ')} (known: ${[...DATASETS.keys()].join(', ')})`,
+    );
+  }
+  return datasets;
 }
 
 /** `--game-ids 0022500001,0022500002`: every id checked, all problems reported at once. */

@@ -4,8 +4,14 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { config as rxjsConfig } from 'rxjs';
-import { parseCommandArgs } from './commandArgs.ts';
-import { type DaemonFlags, daemonFlagsSchema, parseFlags, readEnvironment } from './config.ts';
+import { INGEST_OPTIONS, parseCommandArgs } from './commandArgs.ts';
+import {
+  type DaemonFlags,
+  daemonFlagsSchema,
+  parseDatasetList,
+  parseFlags,
+  readEnvironment,
+} from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { checkLogFile, createLogger } from './logger.ts';
 import { callPolicy } from './main.ts';
@@ -24,7 +30,7 @@ import {
 } from './statusServer.ts';
 import { type DaemonStatus, initialStatus, runDaemon } from './streams/daemon.ts';
 import type { Dataset } from './streams/dataset.ts';
-import { DATASETS, isSeasonWide, resolveDatasets } from './streams/datasets.ts';
+import { DATASETS, isSeasonWide } from './streams/datasets.ts';
 
 const USAGE = `Usage: nba-ingest daemon [options]
 
@@ -70,22 +76,12 @@ Exit codes: 0 stopped by a signal, 64 usage, 70 internal error (also an unhandle
 78 configuration, 69/75 when the database cannot be opened at start.`;
 
 const OPTIONS = {
+  ...INGEST_OPTIONS,
   season: { type: 'string' },
-  datasets: { type: 'string' },
   poll: { type: 'string' },
   settle: { type: 'string' },
   http: { type: 'string' },
   'shutdown-timeout': { type: 'string' },
-  'batch-policy': { type: 'string' },
-  'batch-size': { type: 'string' },
-  concurrency: { type: 'string' },
-  'legacy-concurrency': { type: 'string' },
-  'max-rows': { type: 'string' },
-  rate: { type: 'string' },
-  burst: { type: 'string' },
-  'log-level': { type: 'string' },
-  'log-file': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The loop must have ended a cycle within this many of its longest waits to count as alive. */
@@ -179,14 +175,7 @@ export async function daemonCommand(args: readonly string[]): Promise<number> {
 
 /** `--datasets`, or every dataset: the per-game ones each cycle, the season-wide ones once a day. */
 export function daemonDatasets(list: string | undefined): Dataset[] {
-  const datasets = resolveDatasets(list ?? [...DATASETS.keys()].join(','));
-  if ('unknown' in datasets) {
-    throw new ExitError(
-      EXIT.usage,
-      `--datasets: unknown dataset ${datasets.unknown.join(', ')} (known: ${[...DATASETS.keys()].join(', ')})`,
-    );
-  }
-  return datasets;
+  return list ? parseDatasetList(list) : [...DATASETS.values()];
 }
 
 export interface DaemonSetup {

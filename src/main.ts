@@ -3,10 +3,11 @@
 import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
-import { parseCommandArgs } from './commandArgs.ts';
+import { INGEST_OPTIONS, parseCommandArgs } from './commandArgs.ts';
 import {
   type BackfillFlags,
   backfillFlagsSchema,
+  parseDatasetList,
   parseFlags,
   parseGameIdList,
   readEnvironment,
@@ -21,7 +22,7 @@ import { HttpClient } from './sources/httpClient.ts';
 import type { CallPolicy, RetryPolicy } from './sources/upstreamCall.ts';
 import { type BackfillSummary, backfill } from './streams/backfill.ts';
 import type { Dataset } from './streams/dataset.ts';
-import { DATASETS, defaultDatasets, resolveDatasets } from './streams/datasets.ts';
+import { DATASETS, defaultDatasets } from './streams/datasets.ts';
 import { formatSummary } from './summary.ts';
 import { verifyCommand } from './verifyCommand.ts';
 
@@ -164,9 +165,9 @@ export function reportFailure(error: unknown): number {
 }
 
 const BACKFILL_OPTIONS = {
+  ...INGEST_OPTIONS,
   season: { type: 'string' },
   'season-type': { type: 'string' },
-  datasets: { type: 'string' },
   'game-ids': { type: 'string' },
   since: { type: 'string' },
   until: { type: 'string' },
@@ -176,16 +177,6 @@ const BACKFILL_OPTIONS = {
   'full-refresh': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
-  'batch-policy': { type: 'string' },
-  'batch-size': { type: 'string' },
-  concurrency: { type: 'string' },
-  'legacy-concurrency': { type: 'string' },
-  'max-rows': { type: 'string' },
-  rate: { type: 'string' },
-  burst: { type: 'string' },
-  'log-level': { type: 'string' },
-  'log-file': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Everything a backfill needs besides the database, validated before anything is opened. */
@@ -206,14 +197,8 @@ export function backfillSetup(
   // makes them unasked.
   const wholeSeason = !flags.refresh && !flags['game-ids'] && !flags.since && !flags.until;
   const datasets = flags.datasets
-    ? resolveDatasets(flags.datasets)
+    ? parseDatasetList(flags.datasets)
     : defaultDatasets({ seasonWide: wholeSeason || flags['include-season-wide'] });
-  if ('unknown' in datasets) {
-    throw new ExitError(
-      EXIT.usage,
-      `--datasets: unknown dataset ${datasets.unknown.join(', ')} (known: ${[...DATASETS.keys()].join(', ')})`,
-    );
-  }
   const gameIds = flags['game-ids'] ? parseGameIdList(flags['game-ids']) : undefined;
   if (flags['log-file']) checkLogFile(flags['log-file']);
   return { flags, datasets, gameIds, ...api };

@@ -2,10 +2,10 @@
 // exit 0 when every check passes, 65 when one fails. Read-only: never migrates, never writes.
 import { z } from 'zod';
 import { parseCommandArgs } from './commandArgs.ts';
-import { backfillFlagsSchema, parseFlags, readEnvironment } from './config.ts';
-import { EXIT, ExitError } from './exitCodes.ts';
+import { backfillFlagsSchema, parseDatasetList, parseFlags, readEnvironment } from './config.ts';
+import { EXIT } from './exitCodes.ts';
 import { openDatabase } from './sinks/database.ts';
-import { DATASETS, resolveDatasets } from './streams/datasets.ts';
+import { DATASETS } from './streams/datasets.ts';
 import { type VerifyReport, verify, verifyExitCode } from './streams/verify.ts';
 
 export const VERIFY_USAGE = `Usage: nba-ingest verify [options]
@@ -54,13 +54,7 @@ export async function verifyCommand(args: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   const flags = parseFlags(verifyFlagsSchema, values);
-  const datasets = resolveDatasets(flags.datasets);
-  if ('unknown' in datasets) {
-    throw new ExitError(
-      EXIT.usage,
-      `--datasets: unknown dataset ${datasets.unknown.join(', ')} (known: ${[...DATASETS.keys()].join(', ')})`,
-    );
-  }
+  const datasets = parseDatasetList(flags.datasets);
   const env = readEnvironment(process.env);
   const db = await openDatabase({ databaseUrl: env.DATABASE_URL, dataDir: env.NBA_INGEST_DATA_DIR });
   try {

@@ -354,28 +354,13 @@ class Watcher {
     }
     for (const [seasonType, ids] of bySeasonType) {
       if (this.#deps.signal.aborted) return false;
-      const summary = await backfill(
-        {
-          ...this.#options.ingest,
-          leagueId: this.#options.leagueId,
-          season: reference.season,
-          seasonType,
-          datasets,
-          gameIds: ids,
-          fullRefresh: refetch,
-          dryRun: false,
-        },
-        {
-          pool: this.#deps.pool,
-          policy: this.#deps.policy,
-          logger: this.#deps.logger,
-          signal: this.#deps.signal,
-          reference,
-          planner: this.#planner,
-          mode: refetch ? 'daemon_refetch' : 'daemon',
-        },
-      );
-      this.#deps.onRun?.(summary);
+      const summary = await this.#run(reference, {
+        seasonType,
+        datasets,
+        gameIds: ids,
+        fullRefresh: refetch,
+        mode: refetch ? 'daemon_refetch' : 'daemon',
+      });
       if (summary.outcome === 'interrupted') return false;
     }
     return true;
@@ -405,29 +390,42 @@ class Watcher {
     );
     for (const seasonType of seasonTypes) {
       if (this.#deps.signal.aborted) return;
-      const summary = await backfill(
-        {
-          ...this.#options.ingest,
-          leagueId: this.#options.leagueId,
-          season: reference.season,
-          seasonType,
-          datasets: this.#options.seasonWide,
-          fullRefresh: false,
-          dryRun: false,
-        },
-        {
-          pool: this.#deps.pool,
-          policy: this.#deps.policy,
-          logger: this.#deps.logger,
-          signal: this.#deps.signal,
-          reference,
-          planner: this.#planner,
-          mode: 'daemon_season_wide',
-        },
-      );
-      this.#deps.onRun?.(summary);
+      await this.#run(reference, {
+        seasonType,
+        datasets: this.#options.seasonWide,
+        fullRefresh: false,
+        mode: 'daemon_season_wide',
+      });
     }
     if (!this.#deps.signal.aborted) this.#seasonWideDay = today;
+  }
+
+  /** One backfill run with the daemon's settings, reference and planner; told to `onRun`. */
+  async #run(
+    reference: WatchedSeason,
+    run: Pick<BackfillOptions, 'seasonType' | 'datasets' | 'gameIds' | 'fullRefresh'> & { mode: string },
+  ): Promise<BackfillSummary> {
+    const { mode, ...selection } = run;
+    const summary = await backfill(
+      {
+        ...this.#options.ingest,
+        ...selection,
+        leagueId: this.#options.leagueId,
+        season: reference.season,
+        dryRun: false,
+      },
+      {
+        pool: this.#deps.pool,
+        policy: this.#deps.policy,
+        logger: this.#deps.logger,
+        signal: this.#deps.signal,
+        reference,
+        planner: this.#planner,
+        mode,
+      },
+    );
+    this.#deps.onRun?.(summary);
+    return summary;
   }
 
   /** Poll fast while a game is live, slower while games are only scheduled, slowest on empty days. */

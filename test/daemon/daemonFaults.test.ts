@@ -8,16 +8,17 @@ import type { Replica } from '../../replica/server.ts';
 import { DATASETS } from '../../src/streams/datasets.ts';
 import {
   DatabaseLink,
-  easternInstant,
-  firstGameDays,
+  health,
+  healthSays,
   ingestedGames,
   PER_GAME,
+  replicaAfterSecondDay,
   startTestDaemon,
   tableChecksums,
   waitFor,
 } from '../support/daemon.ts';
 import { createTestDatabase, withTestDatabase } from '../support/database.ts';
-import { runTestBackfill, startTestReplica, testSkeleton } from '../support/pipeline.ts';
+import { runTestBackfill } from '../support/pipeline.ts';
 
 const db = withTestDatabase(test);
 const datasets = PER_GAME.map((name) => DATASETS.get(name)).filter((dataset) => dataset !== undefined);
@@ -26,25 +27,11 @@ let replica: Replica;
 let yesterday: string[];
 
 test.before(async () => {
-  const skeleton = testSkeleton();
-  const days = firstGameDays(skeleton, 3);
-  yesterday = skeleton.games
-    .filter((game) => game.date === days[1] && game.status === 3)
-    .map((game) => game.id);
-  replica = await startTestReplica({
-    clock: { start: easternInstant(days[2] as string, '12:00:00'), speed: 1 },
-    hustleUnavailableDays: 0,
-    latency: { baseMs: 30, perRowUs: 0 },
-  });
+  ({ replica, yesterday } = await replicaAfterSecondDay(30));
 });
 test.after.always(async () => {
   await replica?.close();
 });
-
-async function health(url: string | undefined): Promise<{ status: number; body: Record<string, unknown> }> {
-  const response = await fetch(`${url}/healthz`);
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-}
 
 test.serial(
   'a database that goes away mid-run: 503 while it is gone, 200 once back, nothing lost or doubled',
@@ -71,15 +58,7 @@ test.serial(
         20,
       );
       link.cut();
-      const down = await waitFor(
-        '/healthz to say 503',
-        async () => {
-          const report = await health(daemon.url);
-          return report.status === 503 ? report : undefined;
-        },
-        30_000,
-        100,
-      );
+      const down = await healthSays(daemon.url, 503);
       t.regex(JSON.stringify(down.body.reasons), /database is unreachable/);
       t.false(down.body.healthy as boolean);
       // Stays down a few polls: the daemon keeps running and keeps saying so.
@@ -95,12 +74,7 @@ test.serial(
         120_000,
         200,
       );
-      await waitFor(
-        '/healthz to say 200',
-        async () => (await health(daemon.url)).status === 200,
-        30_000,
-        100,
-      );
+      await healthSays(daemon.url, 200);
     } finally {
       daemon.stop();
       await daemon.done;
@@ -143,22 +117,9 @@ test.serial(
       },
     );
     try {
-      await waitFor(
-        'a healthy first cycle',
-        async () => (await health(daemon.url)).status === 200,
-        30_000,
-        100,
-      );
+      await healthSays(daemon.url, 200);
       replica.setFaults({ '*': { rates: { hang: 1 } } });
-      const down = await waitFor(
-        '/healthz to say 503',
-        async () => {
-          const report = await health(daemon.url);
-          return report.status === 503 ? report : undefined;
-        },
-        30_000,
-        100,
-      );
+      const down = await healthSays(daemon.url, 503);
       t.regex(JSON.stringify(down.body.reasons), /upstream is not answering: circuit breaker/);
       replica.resetStats();
       await new Promise((resolve) => setTimeout(resolve, 4_000));
@@ -167,12 +128,7 @@ test.serial(
       const sent = replica.stats().requests;
       t.true(sent <= 5, `${sent} calls reached the black-holed upstream in 4 s`);
       replica.setFaults({});
-      await waitFor(
-        '/healthz to say 200 again',
-        async () => (await health(daemon.url)).status === 200,
-        30_000,
-        100,
-      );
+      await healthSays(daemon.url, 200);
       t.is(daemon.status.circuitOpen, false);
     } finally {
       replica.setFaults({});

@@ -6,16 +6,14 @@ import test from 'ava';
 import type { Replica } from '../../replica/server.ts';
 import { DATASETS } from '../../src/streams/datasets.ts';
 import {
-  easternInstant,
-  firstGameDays,
   ingestedGames,
   PER_GAME,
+  replicaAfterSecondDay,
   spawnDaemon,
   tableChecksums,
   waitFor,
 } from '../support/daemon.ts';
 import { createTestDatabase, type TestDatabase, withTestDatabase } from '../support/database.ts';
-import { startTestReplica, testSkeleton } from '../support/pipeline.ts';
 
 const db = withTestDatabase(test);
 const datasets = PER_GAME.map((name) => DATASETS.get(name)).filter((dataset) => dataset !== undefined);
@@ -25,18 +23,7 @@ let yesterday: string[];
 let uninterrupted: TestDatabase;
 
 test.before(async () => {
-  const skeleton = testSkeleton();
-  const days = firstGameDays(skeleton, 3);
-  yesterday = skeleton.games
-    .filter((game) => game.date === days[1] && game.status === 3)
-    .map((game) => game.id);
-  // Noon of the third game day at real speed: the second day's games are all final, the third's
-  // not started; each call takes 40 ms, so the day's load spans seconds.
-  replica = await startTestReplica({
-    clock: { start: easternInstant(days[2] as string, '12:00:00'), speed: 1 },
-    hustleUnavailableDays: 0,
-    latency: { baseMs: 40, perRowUs: 0 },
-  });
+  ({ replica, yesterday } = await replicaAfterSecondDay(40));
   uninterrupted = await createTestDatabase();
 });
 test.after.always(async () => {

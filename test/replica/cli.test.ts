@@ -1,16 +1,6 @@
-import { PassThrough } from 'node:stream';
 import test from 'ava';
 import { REPLICA_USAGE, replicaCommand } from '../../replica/cli.ts';
-import { HEADERS } from './replicaTestKit.ts';
-
-function capture() {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  return { stream, text: () => text };
-}
+import { capture, HEADERS } from './replicaTestKit.ts';
 
 test('--help prints the usage and exits 0', async (t) => {
   const stdout = capture();

@@ -2,7 +2,6 @@
 // scoreboard and the schedule, data endpoints serve a game only once it is final, season-wide totals
 // and the hustle publishing rule count the games final by then, and every answer's Date header is
 // the virtual now. Also the clock's own arithmetic, its option checks and the CLI flags.
-import { PassThrough } from 'node:stream';
 import test from 'ava';
 import { replicaCommand } from '../../replica/cli.ts';
 import { fieldGoalRows } from '../../replica/generators/fieldGoals.ts';
@@ -17,7 +16,15 @@ import { gameTimes } from '../../replica/server/gameTimes.ts';
 import { VirtualClock } from '../../replica/server/virtualClock.ts';
 import { type Replica, startReplica } from '../../replica/server.ts';
 import { type Game, loadSkeleton } from '../../replica/skeleton.ts';
-import { assertSameRows, getJson, HEADERS, replicaFor, testSkeleton } from './replicaTestKit.ts';
+import {
+  assertSameRows,
+  capture,
+  getJson,
+  HEADERS,
+  queryToolUrl,
+  replicaFor,
+  testSkeleton,
+} from './replicaTestKit.ts';
 
 const skeleton = testSkeleton();
 const season = indexSeason(skeleton);
@@ -173,15 +180,6 @@ test('live status texts name the period and the clock, and the breaks between pe
   t.is(liveStatusText({ period: 4, remaining: 0, inBreak: true }), 'End of Q4');
 });
 
-const queryToolUrl = (replica: Replica, path: string, params: Record<string, string>) =>
-  `${replica.url}/api/querytool/${path}?${new URLSearchParams({
-    LeagueId: '00',
-    SeasonYear: '2025-26',
-    SeasonType: 'Regular Season',
-    Grouping: 'None',
-    MaxRowsReturned: '10000',
-    ...params,
-  })}`;
 const fieldGoalsUrl = (replica: Replica, target: Game) =>
   queryToolUrl(replica, 'event/player', {
     EventType: 'FieldGoals',
@@ -444,15 +442,6 @@ test('clock options are checked with messages that name the problem', async (t) 
     await t.throwsAsync(startReplica({ skeleton, clock } as Parameters<typeof startReplica>[0]), { message });
   }
 });
-
-function capture() {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  return { stream, text: () => text };
-}
 
 test('--clock and --speed start the replica on a virtual clock; bad values exit 64 with a message', async (t) => {
   const cases: Array<[string[], RegExp]> = [

@@ -16,7 +16,7 @@ import { indexSeason, type SeasonIndex } from '../../replica/seasonIndex.ts';
 import { gameTimes } from '../../replica/server/gameTimes.ts';
 import { type Replica, revisedSeed } from '../../replica/server.ts';
 import type { Game } from '../../replica/skeleton.ts';
-import { getJson, HEADERS, replicaFor, testSkeleton } from './replicaTestKit.ts';
+import { getJson, HEADERS, queryToolUrl, replicaFor, testSkeleton } from './replicaTestKit.ts';
 
 const skeleton = testSkeleton();
 const season = indexSeason(skeleton);
@@ -57,15 +57,6 @@ const QUERY_TOOL_KINDS = [
   ...kinds('game/lineups', 'MeasureType', 'lineups', GAME_LINEUP_GENERATORS, { LineupQuantity: '5' }),
 ];
 
-const queryToolUrl = (replica: Replica, path: string, params: Record<string, string>) =>
-  `${replica.url}/api/querytool/${path}?${new URLSearchParams({
-    LeagueId: '00',
-    SeasonYear: '2025-26',
-    SeasonType: 'Regular Season',
-    Grouping: 'None',
-    MaxRowsReturned: '10000',
-    ...params,
-  })}`;
 const json = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 async function text(replica: Replica, path: string) {

@@ -1,6 +1,7 @@
 // Shared by the replica tests: the season under test (real when the shared data folder exists,
 // synthetic otherwise — the same assertions run on both), and Query Tool URLs as a client builds them.
 
+import { PassThrough } from 'node:stream';
 import type { ExecutionContext } from 'ava';
 import type { ReplicaOptions } from '../../replica/server/options.ts';
 import { type Replica, startReplica } from '../../replica/server.ts';
@@ -38,6 +39,28 @@ export function eventPlayerUrl(
   if (gameIds.length > 0 && !('GameId' in extra)) params.set('GameId', gameIds.join(','));
   for (const [name, value] of Object.entries(extra)) if (value === '') params.delete(name);
   return `${replica.url}/api/querytool/event/player?${params}`;
+}
+
+/** A Query Tool URL with the scope every call carries (2025-26 regular season, 10000 rows). */
+export function queryToolUrl(replica: Replica, path: string, params: Record<string, string>): string {
+  return `${replica.url}/api/querytool/${path}?${new URLSearchParams({
+    LeagueId: '00',
+    SeasonYear: '2025-26',
+    SeasonType: 'Regular Season',
+    Grouping: 'None',
+    MaxRowsReturned: '10000',
+    ...params,
+  })}`;
+}
+
+/** A writable stream that keeps what is written to it, for a command's stdout or stderr. */
+export function capture() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => {
+    text += chunk.toString();
+  });
+  return { stream, text: () => text };
 }
 
 /** GET with the test key (or the given headers): status, headers and the parsed JSON body. */

@@ -19,7 +19,7 @@ import {
 import type { Dataset } from '../../src/streams/dataset.ts';
 import { tablesOf } from '../../src/streams/dataset.ts';
 import { DATASETS, isSeasonWide } from '../../src/streams/datasets.ts';
-import { FAST_RETRY, TEST_API_KEY } from './pipeline.ts';
+import { FAST_RETRY, startTestReplica, TEST_API_KEY, testSkeleton } from './pipeline.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/nba-ingest.js', import.meta.url));
 
@@ -38,6 +38,50 @@ export function firstGameDays(skeleton: Skeleton, count: number): string[] {
 /** An Eastern wall-clock time of a date as an ISO instant, e.g. `2025-10-21T17:00:00-04:00`. */
 export function easternInstant(date: string, time: string): string {
   return `${date}T${time}-0${easternOffsetHours(date)}:00`;
+}
+
+/**
+ * The replica at noon of the season's third game day, at real speed: the second day's games are
+ * all final (what a daemon started now ingests at once, as yesterday's), the third's not started.
+ * Each call takes `latencyMs`, so the day's load spans seconds.
+ */
+export async function replicaAfterSecondDay(
+  latencyMs: number,
+): Promise<{ replica: Replica; yesterday: string[] }> {
+  const skeleton = testSkeleton();
+  const days = firstGameDays(skeleton, 3);
+  const yesterday = skeleton.games
+    .filter((game) => game.date === days[1] && game.status === 3)
+    .map((game) => game.id);
+  const replica = await startTestReplica({
+    clock: { start: easternInstant(days[2] as string, '12:00:00'), speed: 1 },
+    hustleUnavailableDays: 0,
+    latency: { baseMs: latencyMs, perRowUs: 0 },
+  });
+  return { replica, yesterday };
+}
+
+export interface Health {
+  readonly status: number;
+  readonly body: { readonly healthy: boolean; readonly role: string; readonly reasons?: readonly string[] };
+}
+
+export async function health(url: string | undefined): Promise<Health> {
+  const response = await fetch(`${url}/healthz`);
+  return { status: response.status, body: (await response.json()) as Health['body'] };
+}
+
+/** Waits until /healthz answers `status`; answers that report. */
+export function healthSays(url: string | undefined, status: number, timeoutMs = 30_000): Promise<Health> {
+  return waitFor(
+    `/healthz to say ${status}`,
+    async () => {
+      const report = await health(url);
+      return report.status === status ? report : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export const testLogger = () => pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
