@@ -106,6 +106,8 @@ const SCHEDULE_MAX_AGE_MS = 3 * 3_600_000;
 const STANDBY_POLL_MS = 2_000;
 /** A game whose load failed is asked again after this long, not on every poll. */
 const FAILED_RETRY_MINUTES = 5;
+/** Missed finals loaded per quiet poll: one batched call per Query Tool endpoint still holds them. */
+const CATCH_UP_GAMES_PER_CYCLE = 30;
 /** Backoff after a failed cycle: doubling from the poll interval up to this. */
 const MAX_FAILURE_BACKOFF_MS = 60_000;
 
@@ -212,6 +214,8 @@ class Watcher {
   readonly #clock: UpstreamClock;
   readonly #planner;
   #reference: (WatchedSeason & { readAt: number }) | null = null;
+  /** Older finals not loaded, as of the last quiet poll. */
+  #missed = 0;
   /** League day whose season-wide pull is done. */
   #seasonWideDay: string | null = null;
 
@@ -278,7 +282,9 @@ class Watcher {
       finals.filter((id) => !left.includes(id)),
     );
     if (done.length > 0) this.#status.lastFinalIngestedAt = new Date();
-    this.#status.gamesPending = left.length;
+    if (pending.length === 0 && dueKnown.length === 0 && !this.#deps.signal.aborted)
+      await this.#catchUp(current, finals);
+    this.#status.gamesPending = left.length + this.#missed;
     const live = watched.filter((game) => byId.get(game.gameId)?.status === GAME_STATUS.live);
     this.#status.gamesLive = live.length;
 
@@ -338,6 +344,25 @@ class Watcher {
     );
     this.#reference = { ...reference, season, readAt: this.#clock.now().getTime() };
     return this.#reference;
+  }
+
+  /**
+   * Final games of the season that the scoreboards no longer show and that are not loaded: the
+   * daemon was down, or started mid-season. A few per quiet poll, the latest first, so catching up
+   * never delays a new final. They are past their settle intervals: no re-fetch is planned.
+   */
+  async #catchUp(reference: WatchedSeason, watchedFinals: readonly GameId[]): Promise<void> {
+    const watched = new Set<string>(watchedFinals);
+    const older = reference.games
+      .filter((game) => game.status === GAME_STATUS.final && !watched.has(game.gameId))
+      .map((game) => game.gameId);
+    const perGame = this.#options.perGame.map((dataset) => dataset.name);
+    const missed = new Set(await gamesToLoad(this.#deps.pool, perGame, older, FAILED_RETRY_MINUTES));
+    this.#missed = missed.size;
+    if (missed.size === 0) return;
+    const batch = older.filter((id) => missed.has(id)).slice(-CATCH_UP_GAMES_PER_CYCLE);
+    this.#deps.logger.info({ games: batch.length, missed: missed.size }, 'catching up on finals not loaded');
+    await this.#ingest(reference, this.#options.perGame, batch, false);
   }
 
   /** One backfill per season type of the games (a Query Tool call carries one SeasonType). */

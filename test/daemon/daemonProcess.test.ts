@@ -6,7 +6,7 @@ import test from 'ava';
 import type { Replica } from '../../replica/server.ts';
 import { DATASETS } from '../../src/streams/datasets.ts';
 import {
-  ingestedGames,
+  allLoaded,
   PER_GAME,
   replicaAfterSecondDay,
   spawnDaemon,
@@ -19,11 +19,11 @@ const db = withTestDatabase(test);
 const datasets = PER_GAME.map((name) => DATASETS.get(name)).filter((dataset) => dataset !== undefined);
 const ARGS = ['--poll', '300ms', '--settle', 'none', '--datasets', PER_GAME.join(',')];
 let replica: Replica;
-let yesterday: string[];
+let finals: string[];
 let uninterrupted: TestDatabase;
 
 test.before(async () => {
-  ({ replica, yesterday } = await replicaAfterSecondDay(40));
+  ({ replica, finals } = await replicaAfterSecondDay(40));
   uninterrupted = await createTestDatabase();
 });
 test.after.always(async () => {
@@ -31,10 +31,7 @@ test.after.always(async () => {
   await replica?.close();
 });
 
-const allIngested = (pool: TestDatabase['pool']) => async () => {
-  const ingested = await ingestedGames(pool);
-  return yesterday.every((id) => ingested.has(id));
-};
+const allIngested = (pool: TestDatabase['pool']) => () => allLoaded(pool, finals);
 
 test.serial(
   'SIGTERM mid-batch exits 0 promptly; a restart ends in the tables of an uninterrupted run',

@@ -16,6 +16,7 @@ import {
   type RunningDaemon,
   startDaemon,
 } from '../../src/daemonCommand.ts';
+import { gamesToLoad } from '../../src/sinks/coverage.ts';
 import type { Dataset } from '../../src/streams/dataset.ts';
 import { tablesOf } from '../../src/streams/dataset.ts';
 import { DATASETS, isSeasonWide } from '../../src/streams/datasets.ts';
@@ -41,24 +42,29 @@ export function easternInstant(date: string, time: string): string {
 }
 
 /**
- * The replica at noon of the season's third game day, at real speed: the second day's games are
- * all final (what a daemon started now ingests at once, as yesterday's), the third's not started.
- * Each call takes `latencyMs`, so the day's load spans seconds.
+ * The replica at noon of the season's third game day, at real speed: the first two days' games are
+ * final (`finals`; the second day's, `yesterday`, are on the scoreboard a daemon started now reads,
+ * the first day's it catches up on), the third's not started. Each call takes `latencyMs`, so the
+ * load spans seconds.
  */
 export async function replicaAfterSecondDay(
   latencyMs: number,
-): Promise<{ replica: Replica; yesterday: string[] }> {
+): Promise<{ replica: Replica; yesterday: string[]; finals: string[] }> {
   const skeleton = testSkeleton();
   const days = firstGameDays(skeleton, 3);
-  const yesterday = skeleton.games
-    .filter((game) => game.date === days[1] && game.status === 3)
-    .map((game) => game.id);
+  const playedOn = (day: string | undefined) =>
+    skeleton.games.filter((game) => game.date === day && game.status === 3).map((game) => game.id);
   const replica = await startTestReplica({
     clock: { start: easternInstant(days[2] as string, '12:00:00'), speed: 1 },
     hustleUnavailableDays: 0,
     latency: { baseMs: latencyMs, perRowUs: 0 },
   });
-  return { replica, yesterday };
+  return { replica, yesterday: playedOn(days[1]), finals: [...playedOn(days[0]), ...playedOn(days[1])] };
+}
+
+/** Whether every per-game dataset covers every one of `gameIds`. */
+export async function allLoaded(pool: pg.Pool, gameIds: readonly string[]): Promise<boolean> {
+  return (await gamesToLoad(pool, PER_GAME, gameIds, 0)).length === 0;
 }
 
 export interface Health {
