@@ -1,8 +1,9 @@
 // The daemon: while it holds the database's daemon lock, it polls the scoreboards of today and the
 // previous league day (US Eastern, upstream's clock), ingests every game that has turned final in
-// one backfill per cycle (so one batched call per Query Tool endpoint), re-fetches finals after each
-// settle interval for stat corrections, and runs the season-wide datasets once a league day after
-// the night's games are final. Failures of a cycle are reported and retried, never fatal.
+// one backfill per cycle (so one batched call per Query Tool endpoint). Beside the polls, one job at
+// a time, it re-fetches finals after each settle interval for stat corrections, catches up on finals
+// it missed, and runs the season-wide datasets once a league day after the night's games are final.
+// Failures of a cycle are reported and retried, never fatal.
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type GameId, seasonTypeOf } from '../gameId.ts';
@@ -106,8 +107,10 @@ const SCHEDULE_MAX_AGE_MS = 3 * 3_600_000;
 const STANDBY_POLL_MS = 2_000;
 /** A game whose load failed is asked again after this long, not on every poll. */
 const FAILED_RETRY_MINUTES = 5;
-/** Missed finals loaded per quiet poll: one batched call per Query Tool endpoint still holds them. */
+/** Missed finals loaded per background run: one batched call per Query Tool endpoint holds them. */
 const CATCH_UP_GAMES_PER_CYCLE = 30;
+/** One-game legacy calls in flight for a background run, beside the polls' own. */
+const BACKGROUND_LEGACY_CONCURRENCY = 4;
 /** Backoff after a failed cycle: doubling from the poll interval up to this. */
 const MAX_FAILURE_BACKOFF_MS = 60_000;
 
@@ -162,6 +165,7 @@ export async function runDaemon(
     }
   } finally {
     status.role = 'stopping';
+    await watcher.drain();
     await leadership.release().catch(() => undefined);
   }
 }
@@ -214,7 +218,10 @@ class Watcher {
   readonly #clock: UpstreamClock;
   readonly #planner;
   #reference: (WatchedSeason & { readAt: number }) | null = null;
-  /** Older finals not loaded, as of the last quiet poll. */
+  /** Games a run is loading now: the polls' lane and the background lane never load one together. */
+  readonly #busy = new Set<string>();
+  #background: Promise<void> | undefined;
+  /** Older finals not loaded, as of the last look. */
   #missed = 0;
   /** League day whose season-wide pull is done. */
   #seasonWideDay: string | null = null;
@@ -262,18 +269,10 @@ class Watcher {
     await recordFinals(pool, finals, now);
 
     const perGame = this.#options.perGame.map((dataset) => dataset.name);
-    const pending = await gamesToLoad(pool, perGame, finals, FAILED_RETRY_MINUTES);
+    const pending = this.#idle(await gamesToLoad(pool, perGame, finals, FAILED_RETRY_MINUTES));
     if (pending.length > 0) {
       logger.info({ games: pending.length }, 'ingesting games that turned final');
-      await this.#ingest(current, this.#options.perGame, pending as GameId[], false);
-    }
-    // New finals first: a re-fetch waits for a poll that found none, so it never delays one.
-    const due = pending.length > 0 ? [] : await refetchesDue(pool, this.#options.settleMs, now);
-    const dueKnown = due.map((entry) => entry.gameId).filter((id) => byId.has(id)) as GameId[];
-    if (dueKnown.length > 0 && !this.#deps.signal.aborted) {
-      logger.info({ games: dueKnown.length }, 'settle re-fetch for stat corrections');
-      const completed = await this.#ingest(current, this.#options.perGame, dueKnown, true);
-      if (completed) await markRefetched(pool, dueKnown, this.#options.settleMs, now);
+      await this.#ingest(current, pending, { refetch: false, mode: 'daemon' });
     }
     // Failed loads count as left here, however recently they failed.
     const left = await gamesToLoad(pool, perGame, finals, 0);
@@ -282,13 +281,10 @@ class Watcher {
       finals.filter((id) => !left.includes(id)),
     );
     if (done.length > 0) this.#status.lastFinalIngestedAt = new Date();
-    if (pending.length === 0 && dueKnown.length === 0 && !this.#deps.signal.aborted)
-      await this.#catchUp(current, finals);
     this.#status.gamesPending = left.length + this.#missed;
     const live = watched.filter((game) => byId.get(game.gameId)?.status === GAME_STATUS.live);
     this.#status.gamesLive = live.length;
-
-    await this.#seasonWide(current, watched, byId, today);
+    this.#startBackground(() => this.#backgroundWork(current, { finals, watched, byId, today, now }));
     return this.#nextDelay(watched, byId);
   }
 
@@ -348,10 +344,10 @@ class Watcher {
 
   /**
    * Final games of the season that the scoreboards no longer show and that are not loaded: the
-   * daemon was down, or started mid-season. A few per quiet poll, the latest first, so catching up
-   * never delays a new final. They are past their settle intervals: no re-fetch is planned.
+   * daemon was down, or started mid-season. A batch at a time, the latest first. They are past
+   * their settle intervals: no re-fetch is planned. Answers whether it loaded any.
    */
-  async #catchUp(reference: WatchedSeason, watchedFinals: readonly GameId[]): Promise<void> {
+  async #catchUp(reference: WatchedSeason, watchedFinals: readonly GameId[]): Promise<boolean> {
     const watched = new Set<string>(watchedFinals);
     const older = reference.games
       .filter((game) => game.status === GAME_STATUS.final && !watched.has(game.gameId))
@@ -359,36 +355,101 @@ class Watcher {
     const perGame = this.#options.perGame.map((dataset) => dataset.name);
     const missed = new Set(await gamesToLoad(this.#deps.pool, perGame, older, FAILED_RETRY_MINUTES));
     this.#missed = missed.size;
-    if (missed.size === 0) return;
-    const batch = older.filter((id) => missed.has(id)).slice(-CATCH_UP_GAMES_PER_CYCLE);
+    const batch = this.#idle(older.filter((id) => missed.has(id))).slice(-CATCH_UP_GAMES_PER_CYCLE);
+    if (batch.length === 0) return false;
     this.#deps.logger.info({ games: batch.length, missed: missed.size }, 'catching up on finals not loaded');
-    await this.#ingest(reference, this.#options.perGame, batch, false);
+    await this.#ingest(reference, batch, { refetch: false, mode: 'daemon_catch_up', background: true });
+    return true;
   }
 
-  /** One backfill per season type of the games (a Query Tool call carries one SeasonType). */
+  /**
+   * One backfill per season type of the games (a Query Tool call carries one SeasonType); the games
+   * are busy meanwhile, so the other lane leaves them alone. Answers whether every run completed.
+   */
   async #ingest(
     reference: WatchedSeason,
-    datasets: readonly Dataset[],
     gameIds: readonly GameId[],
-    refetch: boolean,
+    run: { readonly refetch: boolean; readonly mode: string; readonly background?: boolean },
   ): Promise<boolean> {
     const bySeasonType = new Map<string, GameId[]>();
     for (const id of gameIds) {
       const type = seasonTypeOf(id);
       bySeasonType.set(type, [...(bySeasonType.get(type) ?? []), id]);
     }
-    for (const [seasonType, ids] of bySeasonType) {
-      if (this.#deps.signal.aborted) return false;
-      const summary = await this.#run(reference, {
-        seasonType,
-        datasets,
-        gameIds: ids,
-        fullRefresh: refetch,
-        mode: refetch ? 'daemon_refetch' : 'daemon',
-      });
-      if (summary.outcome === 'interrupted') return false;
+    for (const id of gameIds) this.#busy.add(id);
+    try {
+      for (const [seasonType, ids] of bySeasonType) {
+        if (this.#deps.signal.aborted) return false;
+        const summary = await this.#run(reference, {
+          seasonType,
+          datasets: this.#options.perGame,
+          gameIds: ids,
+          fullRefresh: run.refetch,
+          mode: run.mode,
+          background: run.background ?? false,
+        });
+        if (summary.outcome === 'interrupted') return false;
+      }
+      return true;
+    } finally {
+      for (const id of gameIds) this.#busy.delete(id);
     }
-    return true;
+  }
+
+  /** The games no run of the other lane is loading right now. */
+  #idle(gameIds: readonly string[]): GameId[] {
+    return gameIds.filter((id) => !this.#busy.has(id)) as GameId[];
+  }
+
+  /**
+   * Re-fetches, catch-up and season-wide pulls run beside the polls, one job at a time, so that a
+   * new final never waits for them. Stopping waits for the job in flight (`drain`).
+   */
+  #startBackground(work: () => Promise<void>): void {
+    if (this.#background || this.#deps.signal.aborted) return;
+    this.#background = work()
+      .catch((error: unknown) => {
+        this.#deps.logger.error(
+          { err: error instanceof Error ? error.message : String(error) },
+          'background work failed',
+        );
+      })
+      .finally(() => {
+        this.#background = undefined;
+      });
+  }
+
+  /** Waits for the background job in flight, if any. */
+  async drain(): Promise<void> {
+    await this.#background;
+  }
+
+  /** The next background job: settle re-fetches first, then missed finals, then season-wide pulls. */
+  async #backgroundWork(
+    reference: WatchedSeason,
+    poll: {
+      readonly finals: readonly GameId[];
+      readonly watched: readonly BoardGame[];
+      readonly byId: ReadonlyMap<string, { status: number }>;
+      readonly today: string;
+      readonly now: Date;
+    },
+  ): Promise<void> {
+    const { pool, logger } = this.#deps;
+    const due = await refetchesDue(pool, this.#options.settleMs, poll.now);
+    const dueKnown = this.#idle(due.map((entry) => entry.gameId).filter((id) => poll.byId.has(id)));
+    if (dueKnown.length > 0) {
+      logger.info({ games: dueKnown.length }, 'settle re-fetch for stat corrections');
+      const completed = await this.#ingest(reference, dueKnown, {
+        refetch: true,
+        mode: 'daemon_refetch',
+        background: true,
+      });
+      if (completed) await markRefetched(pool, dueKnown, this.#options.settleMs, poll.now);
+      return;
+    }
+    if (await this.#catchUp(reference, poll.finals)) return;
+    await this.#seasonWide(reference, poll.watched, poll.byId, poll.today);
   }
 
   /**
@@ -420,6 +481,7 @@ class Watcher {
         datasets: this.#options.seasonWide,
         fullRefresh: false,
         mode: 'daemon_season_wide',
+        background: true,
       });
     }
     if (!this.#deps.signal.aborted) this.#seasonWideDay = today;
@@ -428,12 +490,20 @@ class Watcher {
   /** One backfill run with the daemon's settings, reference and planner; told to `onRun`. */
   async #run(
     reference: WatchedSeason,
-    run: Pick<BackfillOptions, 'seasonType' | 'datasets' | 'gameIds' | 'fullRefresh'> & { mode: string },
+    run: Pick<BackfillOptions, 'seasonType' | 'datasets' | 'gameIds' | 'fullRefresh'> & {
+      mode: string;
+      background: boolean;
+    },
   ): Promise<BackfillSummary> {
-    const { mode, ...selection } = run;
+    const { mode, background, ...selection } = run;
+    const { legacyConcurrency } = this.#options.ingest;
     const summary = await backfill(
       {
         ...this.#options.ingest,
+        // Beside the polls' runs, a background run keeps to a few connections and calls.
+        legacyConcurrency: background
+          ? Math.min(legacyConcurrency ?? BACKGROUND_LEGACY_CONCURRENCY, BACKGROUND_LEGACY_CONCURRENCY)
+          : legacyConcurrency,
         ...selection,
         leagueId: this.#options.leagueId,
         season: reference.season,
