@@ -1,7 +1,7 @@
 -- The daemon's record of final games: when it first saw each one final (by upstream's clock, which
 -- decides the settle re-fetches), when every dataset of it was first committed, and how many
--- settle re-fetches (stat corrections) are done. Committed with the work it describes, so a
--- restarted daemon neither forgets a re-fetch nor repeats one.
+-- settle re-fetches (stat corrections) are done. A re-fetch is counted once its runs succeeded,
+-- so a restarted daemon never forgets one; one cut short is done again.
 CREATE TABLE nba_ingest.finals (
   game_id      text PRIMARY KEY REFERENCES nba.games (game_id),
   final_at     timestamptz NOT NULL,

@@ -23,21 +23,24 @@ const seasonLabel = z
 
 const isoDate = z.iso.date('must be a calendar date written YYYY-MM-DD, e.g. 2026-02-21');
 
+/** A decimal whole number as typed: `0x10`, `1e2` and an empty value are not one. */
 const wholeNumber = (min: number, max: number) =>
-  z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+  z
+    .string()
+    .regex(/^\s*-?\d+\s*$/, 'must be a whole number written in digits')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const positiveInt = (max: number) => wholeNumber(1, max);
 
 export const environmentSchema = z.object({
   DATABASE_URL: z
     .string()
-    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// or postgresql:// URL')
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  NBA_API_KEY: z.string().min(1, 'NBA_API_KEY is empty').optional(),
-  NBA_API_BASE_URL: z.url('NBA_API_BASE_URL must be an http(s) URL').default('https://api.nba.com/v0'),
+  NBA_API_KEY: z.string().min(1, 'is empty').optional(),
+  NBA_API_BASE_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://api.nba.com/v0' })
+    .default('https://api.nba.com/v0'),
   NBA_INGEST_DATA_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
 });
@@ -53,7 +56,7 @@ const INGEST_FLAGS = {
   // Unset: the run sizes it from the rate limit and the calls' latency.
   'legacy-concurrency': positiveInt(MAX_LEGACY_CONCURRENCY).optional(),
   // Below 100 rows even one game's answer is truncated (a game has ≈22 to ≈600 rows per measure).
-  'max-rows': positiveInt(10_000).min(100, 'must be at least 100').default(10_000),
+  'max-rows': wholeNumber(100, 10_000).default(10_000),
   rate: z.coerce.number({ error: 'must be a number' }).positive('must be above 0').default(10),
   burst: positiveInt(1000).default(5),
   'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
@@ -105,6 +108,17 @@ export function parseDuration(text: string): number | undefined {
   return Number(match[1]) * (DURATION_UNITS_MS[match[2] ?? 's'] ?? 1000);
 }
 
+/** The largest whole unit: 100ms, 1s, 10m, 1h. */
+function formatDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ] as const)
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms}ms`;
+}
+
 const duration = (min: number, max: number) =>
   z.string().transform((text, context) => {
     const ms = parseDuration(text);
@@ -116,7 +130,10 @@ const duration = (min: number, max: number) =>
       return z.NEVER;
     }
     if (ms < min || ms > max) {
-      context.addIssue({ code: 'custom', message: `must be between ${min / 1000}s and ${max / 3_600_000}h` });
+      context.addIssue({
+        code: 'custom',
+        message: `must be between ${formatDuration(min)} and ${formatDuration(max)}`,
+      });
       return z.NEVER;
     }
     return ms;
@@ -187,6 +204,8 @@ export function parseFlags<S extends z.ZodType>(schema: S, values: Record<string
 
 /** `--datasets shot_chart,tracking`: the declarations, or a usage error naming the unknown ones. */
 export function parseDatasetList(list: string): Dataset[] {
+  if (list.trim() === '')
+    throw new ExitError(EXIT.usage, `--datasets: name at least one of ${[...DATASETS.keys()].join(', ')}`);
   const datasets = resolveDatasets(list);
   if ('unknown' in datasets) {
     throw new ExitError(

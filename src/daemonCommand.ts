@@ -73,7 +73,7 @@ run is recorded as interrupted, and the daemon exits 0. A second signal, or the 
 exits 130 at once (uncommitted batches roll back; coverage never marks them loaded).
 
 Exit codes: 0 stopped by a signal, 64 usage, 70 internal error (also an unhandled error anywhere),
-78 configuration, 69/75 when the database cannot be opened at start.`;
+78 configuration, 69 when the database cannot be opened at start.`;
 
 const OPTIONS = {
   ...INGEST_OPTIONS,
@@ -88,6 +88,8 @@ const OPTIONS = {
 const STALL_FACTOR = 3;
 const LONGEST_WAIT_MS = 15 * 60_000;
 const DATABASE_PING_MS = 2_000;
+/** Unanswered calls in a row that make the daemon unhealthy before the breaker opens (at 8). */
+const UNANSWERED_CALLS_UNHEALTHY = 2;
 
 export async function daemonCommand(args: readonly string[]): Promise<number> {
   const values = parseCommandArgs(args, OPTIONS);
@@ -175,7 +177,7 @@ export async function daemonCommand(args: readonly string[]): Promise<number> {
 
 /** `--datasets`, or every dataset: the per-game ones each cycle, the season-wide ones once a day. */
 export function daemonDatasets(list: string | undefined): Dataset[] {
-  return list ? parseDatasetList(list) : [...DATASETS.values()];
+  return list === undefined ? [...DATASETS.values()] : parseDatasetList(list);
 }
 
 export interface DaemonSetup {
@@ -272,6 +274,8 @@ export async function startDaemon(
       signal: stop.signal,
       onRun: (summary) => metrics.observeRun(summary),
       onCycle: () => {
+        // Without the database ping /healthz adds: a lost database fails the cycle anyway.
+        metrics.setHealthy(healthOf(status, breaker, null).healthy);
         metrics.setGamesPending(status.gamesPending);
         metrics.setLoopLag(status.loopLagSeconds);
         if (status.role === 'active' || status.role === 'standby') metrics.setRole(status.role);
@@ -318,17 +322,21 @@ async function ping(pool: { query: (sql: string) => Promise<unknown> }): Promise
 /** Healthy: the database answers, the breaker is closed, and the loop is alive and succeeding. */
 export function healthOf(
   status: DaemonStatus,
-  breaker: Pick<CircuitBreaker, 'state' | 'retryInMs'>,
+  breaker: Pick<CircuitBreaker, 'state' | 'retryInMs' | 'failures'>,
   databaseProblem: string | null,
 ): HealthReport {
   const reasons: string[] = [];
   if (databaseProblem) reasons.push(databaseProblem);
+  if (breaker.state === 'closed' && breaker.failures >= UNANSWERED_CALLS_UNHEALTHY)
+    reasons.push(`upstream is not answering: ${breaker.failures} calls in a row went unanswered`);
   if (breaker.state !== 'closed')
     reasons.push(
       `upstream is not answering: circuit breaker ${breaker.state}, next probe in ${Math.ceil(breaker.retryInMs() / 1000)} s`,
     );
   if (status.role === 'active') {
-    if (!status.lastCycleOk && status.lastError) reasons.push(status.lastError);
+    // A lost database or upstream fails the cycle too: the reason is said once.
+    if (!status.lastCycleOk && status.lastError && !databaseProblem && breaker.state === 'closed')
+      reasons.push(status.lastError);
     const due = status.nextCycleDueAt?.getTime();
     if (due !== undefined && Date.now() - due > STALL_FACTOR * LONGEST_WAIT_MS)
       reasons.push(`the loop is stuck: its cycle was due at ${status.nextCycleDueAt?.toISOString()}`);

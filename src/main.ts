@@ -196,9 +196,10 @@ export function backfillSetup(
   // Season-wide pulls cost a season's calls whatever games are picked: only a whole season's run
   // makes them unasked.
   const wholeSeason = !flags.refresh && !flags['game-ids'] && !flags.since && !flags.until;
-  const datasets = flags.datasets
-    ? parseDatasetList(flags.datasets)
-    : defaultDatasets({ seasonWide: wholeSeason || flags['include-season-wide'] });
+  const datasets =
+    flags.datasets !== undefined
+      ? parseDatasetList(flags.datasets)
+      : defaultDatasets({ seasonWide: wholeSeason || flags['include-season-wide'] });
   const gameIds = flags['game-ids'] ? parseGameIdList(flags['game-ids']) : undefined;
   if (flags['log-file']) checkLogFile(flags['log-file']);
   return { flags, datasets, gameIds, ...api };

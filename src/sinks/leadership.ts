@@ -13,6 +13,8 @@ export class Leadership {
   readonly #logger: Pick<Logger, 'warn'>;
   #client: pg.PoolClient | null = null;
   #lost = false;
+  /** Aborted the moment the lock is known lost or given up: work done under it stops. */
+  #tenure = new AbortController();
 
   constructor(pool: pg.Pool, logger: Pick<Logger, 'warn'>) {
     this.#pool = pool;
@@ -23,6 +25,11 @@ export class Leadership {
     return this.#client !== null && !this.#lost;
   }
 
+  /** Aborts when the lock is lost or released; a fresh one with each acquisition. */
+  get signal(): AbortSignal {
+    return this.#tenure.signal;
+  }
+
   /** Takes the lock when nobody holds it; answers whether this process now holds it. */
   async tryAcquire(): Promise<boolean> {
     if (this.held) return true;
@@ -30,7 +37,7 @@ export class Leadership {
     const client = await this.#pool.connect();
     // A held connection that breaks must not crash the process: it only means the lock is gone.
     const onError = (error: Error) => {
-      this.#lost = true;
+      this.#lose();
       this.#logger.warn({ err: error.message }, 'the connection holding the daemon lock broke');
     };
     client.on('error', onError);
@@ -50,7 +57,13 @@ export class Leadership {
     }
     this.#client = client;
     this.#lost = false;
+    this.#tenure = new AbortController();
     return true;
+  }
+
+  #lose(): void {
+    this.#lost = true;
+    this.#tenure.abort();
   }
 
   /** Whether the lock is still ours: its connection answers. A broken one is dropped. */
@@ -61,7 +74,7 @@ export class Leadership {
         await this.#client.query('SELECT 1');
         return true;
       } catch {
-        this.#lost = true;
+        this.#lose();
       }
     }
     await this.release();
@@ -73,6 +86,7 @@ export class Leadership {
     const client = this.#client;
     this.#client = null;
     if (client === null) return;
+    this.#tenure.abort();
     client.removeAllListeners('error');
     client.on('error', () => undefined);
     if (this.#lost) {

@@ -71,6 +71,8 @@ export interface CallRequest {
   readonly format?: BodyFormat;
   /** Statuses that mean "not published yet" rather than a failure (hustle XML: 403, 404). */
   readonly unavailableStatuses?: readonly number[];
+  /** Aborts the request in flight (a stopping daemon's scoreboard and schedule calls). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a response reader makes of a 2xx body; it throws an UpstreamError for a malformed one. */
@@ -115,7 +117,7 @@ export function upstreamCall<T>(
       // failure and does not extend the cool-down. Its kind is `throttled` (see circuitOpenError): the retry
       // waits until the probe time and holds the host's bucket meanwhile, within the throttled budget.
       if (breaker && permit === null) throw circuitOpenError(breaker);
-      const response = await http.get(request.path, request.params, request.format);
+      const response = await http.get(request.path, request.params, request.format, request.signal);
       const result = read(response);
       if (permit) breaker?.settle(permit);
       const action: CallAction = !result.truncated ? 'accepted' : splittable ? 'split' : 'failed';

@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type GameId, seasonTypeOf } from '../gameId.ts';
-import { writeBatch } from '../sinks/batchWriter.ts';
+import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import { gamesToLoad } from '../sinks/coverage.ts';
 import { markIngested, markRefetched, recordFinals, refetchesDue } from '../sinks/finals.ts';
 import type { Leadership } from '../sinks/leadership.ts';
@@ -15,6 +15,7 @@ import type { CallPolicy, CallRecord } from '../sources/upstreamCall.ts';
 import { type BackfillOptions, type BackfillSummary, backfill, batchPlanner } from './backfill.ts';
 import type { Dataset } from './dataset.ts';
 import { addDays, easternDate, seasonOfDate, seasonOfGameId } from './leagueDay.ts';
+import { toLedgerRow } from './queryToolStream.ts';
 import { gamesTable } from './reference.ts';
 import { fetchJson, loadReference, type SeasonReference } from './referenceLoad.ts';
 import {
@@ -139,7 +140,7 @@ export async function runDaemon(
       const circuit = deps.circuitOpen?.();
       status.circuitOpen = circuit?.open ?? false;
       if (circuit?.open) {
-        status.lastError = 'upstream is not answering: the circuit breaker is open';
+        deps.onCycle?.();
         await pause(Math.max(circuit.retryInMs, options.pollMs), signal);
         continue;
       }
@@ -176,7 +177,7 @@ async function takeRole(
   logger: Logger,
 ): Promise<'active' | 'standby'> {
   if (leadership.held && (await leadership.confirm())) return 'active';
-  if (status.role === 'active') logger.warn('lost the daemon lock: standing by');
+  if (status.role === 'active') logger.warn('lost the daemon lock');
   const acquired = await leadership.tryAcquire();
   if (acquired && status.role !== 'active') logger.info('holding the daemon lock: active');
   if (!acquired && status.role !== 'standby') logger.info('another daemon holds the lock: standing by');
@@ -218,6 +219,8 @@ class Watcher {
   readonly #clock: UpstreamClock;
   readonly #planner;
   #reference: (WatchedSeason & { readAt: number }) | null = null;
+  /** Games that made the schedule be read again (unknown, stuck live): once each. */
+  readonly #rechecked = new Set<string>();
   /** Games a run is loading now: the polls' lane and the background lane never load one together. */
   readonly #busy = new Set<string>();
   #background: Promise<void> | undefined;
@@ -232,6 +235,14 @@ class Watcher {
     this.#status = status;
     this.#clock = deps.clock ?? new UpstreamClock();
     this.#planner = batchPlanner(options.ingest);
+  }
+
+  /**
+   * Work stops taking new batches on SIGTERM and the moment the daemon lock is lost: a daemon that
+   * is no longer the active one must not go on beside the one that now is.
+   */
+  get #stopped(): AbortSignal {
+    return AbortSignal.any([this.#deps.signal, this.#deps.leadership.signal]);
   }
 
   /** One poll: answers how long to wait before the next. */
@@ -256,7 +267,7 @@ class Watcher {
         game.tipOff &&
         now.getTime() - game.tipOff.getTime() > LIVE_RECHECK_MS,
     );
-    const reference = await this.#seasonReference(season, watched, stale.length > 0);
+    const reference = await this.#seasonReference(season, watched, stale);
     if (watched.length > 0)
       await writeBatch(pool, { spec: gamesTable, rows: boardRows(watched, this.#options.leagueId) });
     const games = withBoardStatuses(reference.games, watched);
@@ -288,38 +299,55 @@ class Watcher {
     return this.#nextDelay(watched, byId);
   }
 
+  /** The scoreboards of `dates`; their calls go to the ledger like every other call. */
   async #boards(dates: readonly string[]): Promise<BoardGame[]> {
     const records: CallRecord[] = [];
-    const boards = await Promise.all(
-      dates.map((gameDate) =>
-        fetchJson(
-          this.#deps.policy,
-          '/api/scores/scoreboard/date',
-          { leagueId: this.#options.leagueId, gameDate },
-          scoreboardSchema,
-          records,
+    try {
+      const boards = await Promise.all(
+        dates.map((gameDate) =>
+          fetchJson(
+            this.#deps.policy,
+            '/api/scores/scoreboard/date',
+            { leagueId: this.#options.leagueId, gameDate },
+            scoreboardSchema,
+            records,
+            this.#stopped,
+          ),
         ),
-      ),
-    );
-    for (const board of boards) this.#clock.observe(board.date);
-    return boards.flatMap((board) => boardGames(board.value));
+      );
+      for (const board of boards) this.#clock.observe(board.date);
+      return boards.flatMap((board) => boardGames(board.value));
+    } finally {
+      await writeRecords(this.#deps.pool, {
+        ledger: records.map((record) => toLedgerRow(record, 'scoreboard', null)),
+        // Unwritable only when the database is what failed, which the poll reports.
+      }).catch(() => undefined);
+    }
   }
 
   /** The season's schedule, read again when it is old, misses a game, or a game looks stuck live. */
   async #seasonReference(
     season: string,
     watched: readonly BoardGame[],
-    stuckLive: boolean,
+    stale: readonly BoardGame[],
   ): Promise<WatchedSeason> {
     const known = this.#reference;
     const ageMs = known ? this.#clock.now().getTime() - known.readAt : Infinity;
     const ids = new Set(known?.games.map((game) => game.gameId as string));
-    const unknown = watched.some((game) => !ids.has(game.gameId));
-    if (known && known.season === season && ageMs < SCHEDULE_MAX_AGE_MS && !unknown && !stuckLive)
+    // A game the schedule does not list, or one stuck live, asks for one read, not one per poll.
+    const unknown = watched.filter((game) => !ids.has(game.gameId) && !this.#rechecked.has(game.gameId));
+    const stuckLive = stale.filter((game) => !this.#rechecked.has(game.gameId));
+    if (
+      known &&
+      known.season === season &&
+      ageMs < SCHEDULE_MAX_AGE_MS &&
+      unknown.length + stuckLive.length === 0
+    )
       return known;
+    for (const game of [...unknown, ...stuckLive]) this.#rechecked.add(game.gameId);
     const reference = await loadReference(
       { leagueId: this.#options.leagueId, season, seasonType: 'Regular Season' },
-      this.#deps,
+      { ...this.#deps, signal: this.#stopped },
       { write: true, runId: null },
     );
     this.#deps.logger.info(
@@ -330,9 +358,9 @@ class Watcher {
           ? 'start'
           : known.season !== season
             ? 'new season'
-            : unknown
+            : unknown.length > 0
               ? 'unknown game'
-              : stuckLive
+              : stuckLive.length > 0
                 ? 'game live too long'
                 : 'age',
       },
@@ -364,7 +392,8 @@ class Watcher {
 
   /**
    * One backfill per season type of the games (a Query Tool call carries one SeasonType); the games
-   * are busy meanwhile, so the other lane leaves them alone. Answers whether every run completed.
+   * are busy meanwhile, so the other lane leaves them alone. Answers whether every run succeeded: a
+   * re-fetch that failed for a game or was cut short is not a re-fetch done.
    */
   async #ingest(
     reference: WatchedSeason,
@@ -379,7 +408,7 @@ class Watcher {
     for (const id of gameIds) this.#busy.add(id);
     try {
       for (const [seasonType, ids] of bySeasonType) {
-        if (this.#deps.signal.aborted) return false;
+        if (this.#stopped.aborted) return false;
         const summary = await this.#run(reference, {
           seasonType,
           datasets: this.#options.perGame,
@@ -388,7 +417,7 @@ class Watcher {
           mode: run.mode,
           background: run.background ?? false,
         });
-        if (summary.outcome === 'interrupted') return false;
+        if (summary.outcome !== 'succeeded') return false;
       }
       return true;
     } finally {
@@ -406,7 +435,7 @@ class Watcher {
    * new final never waits for them. Stopping waits for the job in flight (`drain`).
    */
   #startBackground(work: () => Promise<void>): void {
-    if (this.#background || this.#deps.signal.aborted) return;
+    if (this.#background || this.#stopped.aborted) return;
     this.#background = work()
       .catch((error: unknown) => {
         this.#deps.logger.error(
@@ -462,7 +491,7 @@ class Watcher {
     byId: ReadonlyMap<string, { status: number }>,
     today: string,
   ): Promise<void> {
-    if (this.#options.seasonWide.length === 0 || this.#seasonWideDay === today || this.#deps.signal.aborted)
+    if (this.#options.seasonWide.length === 0 || this.#seasonWideDay === today || this.#stopped.aborted)
       return;
     const statusOf = (game: BoardGame) => byId.get(game.gameId)?.status ?? game.status;
     const nightOver = watched.every(
@@ -475,7 +504,7 @@ class Watcher {
       reference.games.filter((game) => game.status === GAME_STATUS.final).map((game) => game.seasonType),
     );
     for (const seasonType of seasonTypes) {
-      if (this.#deps.signal.aborted) return;
+      if (this.#stopped.aborted) return;
       await this.#run(reference, {
         seasonType,
         datasets: this.#options.seasonWide,
@@ -484,7 +513,7 @@ class Watcher {
         background: true,
       });
     }
-    if (!this.#deps.signal.aborted) this.#seasonWideDay = today;
+    if (!this.#stopped.aborted) this.#seasonWideDay = today;
   }
 
   /** One backfill run with the daemon's settings, reference and planner; told to `onRun`. */
@@ -513,7 +542,7 @@ class Watcher {
         pool: this.#deps.pool,
         policy: this.#deps.policy,
         logger: this.#deps.logger,
-        signal: this.#deps.signal,
+        signal: this.#stopped,
         reference,
         planner: this.#planner,
         mode,
@@ -530,8 +559,8 @@ class Watcher {
       isCalledOff(game) ? 0 : (byId.get(game.gameId)?.status ?? game.status),
     );
     if (statuses.includes(GAME_STATUS.live)) return pollMs;
-    if (statuses.includes(GAME_STATUS.scheduled)) return Math.min(pollMs * 2, 5 * 60_000);
-    return Math.min(pollMs * 10, 15 * 60_000);
+    if (statuses.includes(GAME_STATUS.scheduled)) return Math.max(pollMs, Math.min(pollMs * 2, 5 * 60_000));
+    return Math.max(pollMs, Math.min(pollMs * 10, 15 * 60_000));
   }
 }
 

@@ -1,13 +1,14 @@
 // Reference data from upstream: a JSON call through the one client policy, parsed at the boundary,
 // and the season's teams, players and schedule written before any game data so foreign keys hold.
 import type pg from 'pg';
-import { lastValueFrom } from 'rxjs';
+import { fromEvent, lastValueFrom, takeUntil } from 'rxjs';
 import type { z } from 'zod';
 import { EXIT, ExitError, exitCodeForFailures } from '../exitCodes.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import type { QueryParams } from '../sources/httpClient.ts';
 import { reasonOf } from '../sources/queryTool.ts';
 import { type CallPolicy, type CallRecord, upstreamCall } from '../sources/upstreamCall.ts';
+import { UpstreamError } from '../sources/upstreamError.ts';
 import { toLedgerRow } from './queryToolStream.ts';
 import {
   gamesTable,
@@ -35,16 +36,22 @@ export async function fetchJson<S extends z.ZodType>(
   params: QueryParams,
   schema: S,
   records: CallRecord[],
+  signal?: AbortSignal,
 ): Promise<UpstreamJson<z.output<S>>> {
-  const request = { path, params, measure: null, gameIds: [], maxRows: null };
-  const step = await lastValueFrom(
-    upstreamCall(
-      policy,
-      request,
-      (response) => ({ value: response, rowsReturned: null, truncated: false }),
-      records,
-    ),
+  const request = { path, params, measure: null, gameIds: [], maxRows: null, signal };
+  const call$ = upstreamCall(
+    policy,
+    request,
+    (response) => ({ value: response, rowsReturned: null, truncated: false }),
+    records,
   );
+  // Stopping cuts the call short, retry waits included.
+  const step = await lastValueFrom(signal ? call$.pipe(takeUntil(fromEvent(signal, 'abort'))) : call$, {
+    defaultValue: {
+      ok: false as const,
+      error: new UpstreamError('transient', 'stopped', null, `${path}: stopped`),
+    },
+  });
   if (!step.ok) {
     const reason = reasonOf(step.error);
     const hint = REFERENCE_HINTS.find(([pattern]) => pattern.test(reason))?.[1];
@@ -82,7 +89,7 @@ export interface SeasonReference {
 /** Teams, players and the schedule; written (unless `write` is false) and their calls kept in the ledger. */
 export async function loadReference(
   scope: ReferenceScope,
-  deps: { readonly pool: pg.Pool; readonly policy: CallPolicy },
+  deps: { readonly pool: pg.Pool; readonly policy: CallPolicy; readonly signal?: AbortSignal | undefined },
   options: { readonly write: boolean; readonly runId: number | null },
 ): Promise<SeasonReference> {
   const { pool, policy } = deps;
@@ -96,9 +103,10 @@ export async function loadReference(
         { ...season, seasonType: scope.seasonType },
         teamIndexSchema,
         records,
+        deps.signal,
       ),
-      fetchJson(policy, '/api/stats/player/index', season, playerIndexSchema, records),
-      fetchJson(policy, '/api/schedule/full', season, scheduleSchema, records),
+      fetchJson(policy, '/api/stats/player/index', season, playerIndexSchema, records, deps.signal),
+      fetchJson(policy, '/api/schedule/full', season, scheduleSchema, records, deps.signal),
     ]);
     const { games, rows } = scheduledGames(schedule.value, scope.leagueId);
     if (options.write) {

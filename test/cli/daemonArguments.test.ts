@@ -29,14 +29,15 @@ test('durations are written with a unit, or are seconds', (t) => {
 test('bad daemon flags are usage errors that name the flag', (t) => {
   const cases: Array<[string[], RegExp]> = [
     [['--poll', 'soon'], /--poll: "soon" is not a duration/],
-    [['--poll', '10ms'], /--poll: must be between 0.1s and 1h/],
+    [['--poll', '10ms'], /--poll: must be between 100ms and 1h/],
     [['--settle', '24h,3h'], /--settle: durations must be in ascending order/],
     [['--settle', '3h,tomorrow'], /--settle: "tomorrow": write durations like 3h,24h/],
     [['--http', '9464'], /--http: /],
     [['--http', ':99999'], /--http: /],
     [['--datasets', 'shot_chart,nope'], /--datasets: unknown dataset nope/],
     [['--season', '2025-27'], /--season: the second year must follow the first/],
-    [['--shutdown-timeout', '0s'], /--shutdown-timeout: must be between 1s/],
+    [['--shutdown-timeout', '0s'], /--shutdown-timeout: must be between 1s and 10m/],
+    [['--datasets', ''], /--datasets: name at least one of shot_chart/],
   ];
   for (const [args, message] of cases) {
     const { status, stderr } = cli(['daemon', ...args]);
@@ -55,6 +56,11 @@ test('--refresh picks its own days: --days-back needs it, and it refuses dates a
   const negative = cli(['backfill', '--refresh', '--days-back=-1']);
   t.is(negative.status, 64);
   t.regex(negative.stderr, /--days-back: must be at least 0/);
+  for (const typed of ['', '0x10', '1e2', '1.5']) {
+    const odd = cli(['backfill', '--refresh', `--days-back=${typed}`]);
+    t.is(odd.status, 64, typed);
+    t.regex(odd.stderr, /--days-back: must be a whole number written in digits/, typed);
+  }
 });
 
 test('daemon --help tells what it does, its signals, health and metrics', (t) => {

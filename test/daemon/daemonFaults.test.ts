@@ -119,8 +119,15 @@ test.serial(
     try {
       await healthSays(daemon.url, 200);
       replica.setFaults({ '*': { rates: { hang: 1 } } });
+      // Unhealthy from the second unanswered call, the breaker open from the third.
       const down = await healthSays(daemon.url, 503);
-      t.regex(JSON.stringify(down.body.reasons), /upstream is not answering: circuit breaker/);
+      t.regex(JSON.stringify(down.body.reasons), /upstream is not answering/);
+      await waitFor(
+        'the breaker open in /healthz',
+        async () => /circuit breaker open/.test(JSON.stringify((await health(daemon.url)).body.reasons)),
+        30_000,
+        100,
+      );
       replica.resetStats();
       await new Promise((resolve) => setTimeout(resolve, 4_000));
       // Polled every 200 ms with two scoreboards each, a loop without a breaker would send ≈40 calls
