@@ -78,10 +78,6 @@ export function weekNumber(openingDate: string, date: string): number {
   return Math.floor((Date.parse(`${date}T00:00:00Z`) - mondayBefore) / (7 * dayMs)) + 1;
 }
 
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
 function pad(value: number): string {
   return String(value).padStart(2, '0');
 }

@@ -2,10 +2,12 @@
 // scheduleLeagueV2 shape (`leagueSchedule.gameDates[].games[]`, plus `weeks`), each game's status
 // and score as they stand at the request's instant. Another season or league is an empty schedule,
 // not an error.
+
+import { addDays } from '../../src/streams/leagueDay.ts';
 import type { Game } from '../skeleton.ts';
 import { bodyFixture, type Endpoint, type EndpointContext } from './endpoint.ts';
 import { gameTeam } from './gameTeams.ts';
-import { addDays, gameCode, gameTimes, weekNumber } from './gameTimes.ts';
+import { gameCode, gameTimes, weekNumber } from './gameTimes.ts';
 import { addError, errorReply, type FieldErrors, jsonReply } from './reply.ts';
 
 const PATH = '/api/schedule/full';

@@ -1,6 +1,7 @@
 // A seeded, made-up season with the real skeleton's shape, for machines without the shared data:
 // 30 teams on the real team ids, ~15 players each, and final games on consecutive dates whose box
 // totals look like NBA games. Like the real season, some game ids are out of date order.
+import { addDays } from '../../src/streams/leagueDay.ts';
 import { SeededRandom } from '../seededRandom.ts';
 import type { Game, GameSide, Player, Skeleton, Team, TeamBox } from './types.ts';
 
@@ -291,10 +292,4 @@ function syntheticRoster(random: SeededRandom, team: Team, gamesPlayed: number):
       },
     };
   });
-}
-
-function addDays(date: string, days: number): string {
-  const value = new Date(`${date}T00:00:00Z`);
-  value.setUTCDate(value.getUTCDate() + days);
-  return value.toISOString().slice(0, 10);
 }
