@@ -7,6 +7,8 @@ CREATE TABLE nba_ingest.finals (
   final_at     timestamptz NOT NULL,
   ingested_at  timestamptz,
   refetches    smallint NOT NULL DEFAULT 0 CHECK (refetches >= 0),
-  refetched_at timestamptz
+  refetched_at timestamptz,
+  -- A re-fetch that failed or was cut short: asked again a while later, not on every poll.
+  tried_at     timestamptz
 );
 CREATE INDEX finals_refetch_idx ON nba_ingest.finals (refetches, final_at);

@@ -34,22 +34,33 @@ export interface RefetchDue {
 
 /**
  * Finals whose next settle interval has passed at `now`: re-fetch k (0-based) is due once
- * `final_at + settle[k]` is reached. Several passed intervals cost one re-fetch, not one each.
+ * `final_at + settle[k]` is reached. Several passed intervals cost one re-fetch, not one each. A
+ * re-fetch tried within the last `retryMinutes` (and failed: it would not be due otherwise) waits.
  */
 export async function refetchesDue(
   pool: pg.Pool,
   settleMs: readonly number[],
   now: Date,
+  retryMinutes: number,
 ): Promise<RefetchDue[]> {
   if (settleMs.length === 0) return [];
   const result = await pool.query<{ game_id: string; refetches: number }>(
     `SELECT game_id, refetches FROM nba_ingest.finals
      WHERE refetches < cardinality($1::float8[])
        AND final_at + make_interval(secs => ($1::float8[])[refetches + 1] / 1000) <= $2
+       AND (tried_at IS NULL OR tried_at < now() - make_interval(mins => $3))
      ORDER BY final_at, game_id`,
-    [settleMs, now],
+    [settleMs, now, retryMinutes],
   );
   return result.rows.map((row) => ({ gameId: row.game_id, refetches: row.refetches }));
+}
+
+/** Records a settle re-fetch that failed or was cut short: tried, not done. */
+export async function markRefetchTried(pool: pg.Pool, gameIds: readonly string[]): Promise<void> {
+  if (gameIds.length === 0) return;
+  await pool.query('UPDATE nba_ingest.finals SET tried_at = now() WHERE game_id = ANY($1::text[])', [
+    gameIds,
+  ]);
 }
 
 /** Records a settle re-fetch: every interval already passed at `now` counts as done. */
@@ -61,7 +72,7 @@ export async function markRefetched(
 ): Promise<void> {
   if (gameIds.length === 0) return;
   await pool.query(
-    `UPDATE nba_ingest.finals f SET refetched_at = now(),
+    `UPDATE nba_ingest.finals f SET refetched_at = now(), tried_at = NULL,
        refetches = GREATEST(f.refetches + 1, (SELECT count(*) FROM unnest($2::float8[]) AS s(ms)
                     WHERE f.final_at + make_interval(secs => s.ms / 1000) <= $3))
      WHERE game_id = ANY($1::text[])`,

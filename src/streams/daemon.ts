@@ -9,7 +9,13 @@ import type { Logger } from 'pino';
 import { type GameId, seasonTypeOf } from '../gameId.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import { gamesToLoad } from '../sinks/coverage.ts';
-import { markIngested, markRefetched, recordFinals, refetchesDue } from '../sinks/finals.ts';
+import {
+  markIngested,
+  markRefetched,
+  markRefetchTried,
+  recordFinals,
+  refetchesDue,
+} from '../sinks/finals.ts';
 import type { Leadership } from '../sinks/leadership.ts';
 import type { CallPolicy, CallRecord } from '../sources/upstreamCall.ts';
 import { type BackfillOptions, type BackfillSummary, backfill, batchPlanner } from './backfill.ts';
@@ -106,7 +112,7 @@ const LIVE_RECHECK_MS = 4 * 3_600_000;
 const SCHEDULE_MAX_AGE_MS = 3 * 3_600_000;
 /** A standby asks for the lock this often. */
 const STANDBY_POLL_MS = 2_000;
-/** A game whose load failed is asked again after this long, not on every poll. */
+/** A game whose load (or re-fetch) failed is asked again after this long, not on every poll. */
 const FAILED_RETRY_MINUTES = 5;
 /** Missed finals loaded per background run: one batched call per Query Tool endpoint holds them. */
 const CATCH_UP_GAMES_PER_CYCLE = 30;
@@ -219,6 +225,10 @@ class Watcher {
   readonly #clock: UpstreamClock;
   readonly #planner;
   #reference: (WatchedSeason & { readAt: number }) | null = null;
+  get #perGameNames(): string[] {
+    return this.#options.perGame.map((dataset) => dataset.name);
+  }
+
   /** Games that made the schedule be read again (unknown, stuck live): once each. */
   readonly #rechecked = new Set<string>();
   /** Games a run is loading now: the polls' lane and the background lane never load one together. */
@@ -279,7 +289,7 @@ class Watcher {
     const current = { ...reference, games };
     await recordFinals(pool, finals, now);
 
-    const perGame = this.#options.perGame.map((dataset) => dataset.name);
+    const perGame = this.#perGameNames;
     const pending = this.#idle(await gamesToLoad(pool, perGame, finals, FAILED_RETRY_MINUTES));
     if (pending.length > 0) {
       logger.info({ games: pending.length }, 'ingesting games that turned final');
@@ -380,7 +390,7 @@ class Watcher {
     const older = reference.games
       .filter((game) => game.status === GAME_STATUS.final && !watched.has(game.gameId))
       .map((game) => game.gameId);
-    const perGame = this.#options.perGame.map((dataset) => dataset.name);
+    const perGame = this.#perGameNames;
     const missed = new Set(await gamesToLoad(this.#deps.pool, perGame, older, FAILED_RETRY_MINUTES));
     this.#missed = missed.size;
     const batch = this.#idle(older.filter((id) => missed.has(id))).slice(-CATCH_UP_GAMES_PER_CYCLE);
@@ -465,7 +475,7 @@ class Watcher {
     },
   ): Promise<void> {
     const { pool, logger } = this.#deps;
-    const due = await refetchesDue(pool, this.#options.settleMs, poll.now);
+    const due = await refetchesDue(pool, this.#options.settleMs, poll.now, FAILED_RETRY_MINUTES);
     const dueKnown = this.#idle(due.map((entry) => entry.gameId).filter((id) => poll.byId.has(id)));
     if (dueKnown.length > 0) {
       logger.info({ games: dueKnown.length }, 'settle re-fetch for stat corrections');
@@ -475,6 +485,7 @@ class Watcher {
         background: true,
       });
       if (completed) await markRefetched(pool, dueKnown, this.#options.settleMs, poll.now);
+      else await markRefetchTried(pool, dueKnown);
       return;
     }
     if (await this.#catchUp(reference, poll.finals)) return;

@@ -30,23 +30,23 @@ test.serial(
         ['0022500102', '2026-02-20T04:00:00.000Z'],
       ],
     );
-    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-02-20T05:59:59Z')), []);
-    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-02-20T06:00:00Z')), [
+    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-02-20T05:59:59Z'), 5), []);
+    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-02-20T06:00:00Z'), 5), [
       { gameId: '0022500101', refetches: 0 },
     ]);
     await markRefetched(db.pool, ['0022500101'], SETTLE, at('2026-02-20T06:00:00Z'));
-    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-02-20T07:00:00Z')), [
+    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-02-20T07:00:00Z'), 5), [
       { gameId: '0022500102', refetches: 0 },
     ]);
     // Two days later both intervals have passed for the second game: one re-fetch settles both.
     const late = at('2026-02-22T12:00:00Z');
-    t.deepEqual(await refetchesDue(db.pool, SETTLE, late), [
+    t.deepEqual(await refetchesDue(db.pool, SETTLE, late, 5), [
       { gameId: '0022500101', refetches: 1 },
       { gameId: '0022500102', refetches: 0 },
     ]);
     await markRefetched(db.pool, ['0022500101', '0022500102'], SETTLE, late);
-    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-03-01T00:00:00Z')), []);
-    t.deepEqual(await refetchesDue(db.pool, [], late), []);
+    t.deepEqual(await refetchesDue(db.pool, SETTLE, at('2026-03-01T00:00:00Z'), 5), []);
+    t.deepEqual(await refetchesDue(db.pool, [], late, 5), []);
   },
 );
 
