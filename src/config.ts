@@ -192,6 +192,13 @@ export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
   return parsed.data;
 }
 
+/** The key every command that calls upstream needs; its absence is a configuration error. */
+export function requireApiKey(env: Environment): string {
+  if (!env.NBA_API_KEY)
+    throw new ExitError(EXIT.configuration, 'NBA_API_KEY is not set: the API needs it as X-NBA-Api-Key');
+  return env.NBA_API_KEY;
+}
+
 export function parseFlags<S extends z.ZodType>(schema: S, values: Record<string, unknown>): z.output<S> {
   const parsed = schema.safeParse(values);
   if (!parsed.success)

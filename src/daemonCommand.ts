@@ -11,6 +11,7 @@ import {
   parseDatasetList,
   parseFlags,
   readEnvironment,
+  requireApiKey,
 } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
 import { checkLogFile, createLogger } from './logger.ts';
@@ -102,8 +103,7 @@ export async function daemonCommand(args: readonly string[]): Promise<number> {
   const listen = flags.http ? listenAddress(flags.http) : undefined;
   if (flags['log-file']) checkLogFile(flags['log-file']);
   const env = readEnvironment(process.env);
-  if (!env.NBA_API_KEY)
-    throw new ExitError(EXIT.configuration, 'NBA_API_KEY is not set: the API needs it as X-NBA-Api-Key');
+  const apiKey = requireApiKey(env);
 
   const logger = createLogger({
     level: flags['log-level'] ?? env.LOG_LEVEL ?? 'info',
@@ -154,7 +154,7 @@ export async function daemonCommand(args: readonly string[]): Promise<number> {
     try {
       await migrate(db.pool);
       daemon = await startDaemon(
-        { flags, datasets, listen, apiKey: env.NBA_API_KEY, baseUrl: env.NBA_API_BASE_URL },
+        { flags, datasets, listen, apiKey, baseUrl: env.NBA_API_BASE_URL },
         { pool: db.pool, logger },
       );
       if (forced) daemon.stop();

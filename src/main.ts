@@ -11,6 +11,7 @@ import {
   parseFlags,
   parseGameIdList,
   readEnvironment,
+  requireApiKey,
 } from './config.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
 import type { GameId } from './gameId.ts';
@@ -213,10 +214,9 @@ async function backfillCommand(args: readonly string[]): Promise<number> {
   }
   const flags = parseFlags(backfillFlagsSchema, values);
   const env = readEnvironment(process.env);
-  if (!env.NBA_API_KEY)
-    throw new ExitError(EXIT.configuration, 'NBA_API_KEY is not set: the API needs it as X-NBA-Api-Key');
+  const apiKey = requireApiKey(env);
   const setup = backfillSetup(flags, {
-    apiKey: env.NBA_API_KEY,
+    apiKey,
     baseUrl: env.NBA_API_BASE_URL,
     logLevel: env.LOG_LEVEL,
   });

@@ -12,7 +12,6 @@ export class Leadership {
   readonly #pool: pg.Pool;
   readonly #logger: Pick<Logger, 'warn'>;
   #client: pg.PoolClient | null = null;
-  #lost = false;
   /** Aborted the moment the lock is known lost or given up: work done under it stops. */
   #tenure = new AbortController();
 
@@ -56,13 +55,16 @@ export class Leadership {
       throw error;
     }
     this.#client = client;
-    this.#lost = false;
     this.#tenure = new AbortController();
     return true;
   }
 
+  /** Lost while still held: the connection broke, or it did not answer. */
+  get #lost(): boolean {
+    return this.#tenure.signal.aborted;
+  }
+
   #lose(): void {
-    this.#lost = true;
     this.#tenure.abort();
   }
 
@@ -86,10 +88,11 @@ export class Leadership {
     const client = this.#client;
     this.#client = null;
     if (client === null) return;
+    const lost = this.#lost;
     this.#tenure.abort();
     client.removeAllListeners('error');
     client.on('error', () => undefined);
-    if (this.#lost) {
+    if (lost) {
       client.release(true);
       return;
     }

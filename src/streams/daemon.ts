@@ -4,6 +4,7 @@
 // a time, it re-fetches finals after each settle interval for stat corrections, catches up on finals
 // it missed, and runs the season-wide datasets once a league day after the night's games are final.
 // Failures of a cycle are reported and retried, never fatal.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { type GameId, seasonTypeOf } from '../gameId.ts';
@@ -205,16 +206,7 @@ const backoff = (pollMs: number, failures: number) =>
 
 /** Waits, cut short by the abort signal. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return sleep(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /** One cycle's state that outlives it: the season's reference and the planner's estimates. */
@@ -225,9 +217,7 @@ class Watcher {
   readonly #clock: UpstreamClock;
   readonly #planner;
   #reference: (WatchedSeason & { readAt: number }) | null = null;
-  get #perGameNames(): string[] {
-    return this.#options.perGame.map((dataset) => dataset.name);
-  }
+  readonly #perGameNames: readonly string[];
 
   /** Games that made the schedule be read again (unknown, stuck live): once each. */
   readonly #rechecked = new Set<string>();
@@ -236,6 +226,10 @@ class Watcher {
   #background: Promise<void> | undefined;
   /** Older finals not loaded, as of the last look. */
   #missed = 0;
+  /** SIGTERM or the lock lost, for the current tenure of the lock (one combined signal each). */
+  #stoppedFor: { readonly tenure: AbortSignal; readonly signal: AbortSignal } | undefined;
+  /** The `nba.games` rows last written from the scoreboards, by game: unchanged ones are not rewritten. */
+  readonly #boardRowsWritten = new Map<string, string>();
   /** League day whose season-wide pull is done. */
   #seasonWideDay: string | null = null;
 
@@ -245,6 +239,7 @@ class Watcher {
     this.#status = status;
     this.#clock = deps.clock ?? new UpstreamClock();
     this.#planner = batchPlanner(options.ingest);
+    this.#perGameNames = options.perGame.map((dataset) => dataset.name);
   }
 
   /**
@@ -252,7 +247,10 @@ class Watcher {
    * is no longer the active one must not go on beside the one that now is.
    */
   get #stopped(): AbortSignal {
-    return AbortSignal.any([this.#deps.signal, this.#deps.leadership.signal]);
+    const tenure = this.#deps.leadership.signal;
+    if (this.#stoppedFor?.tenure !== tenure)
+      this.#stoppedFor = { tenure, signal: AbortSignal.any([this.#deps.signal, tenure]) };
+    return this.#stoppedFor.signal;
   }
 
   /** One poll: answers how long to wait before the next. */
@@ -278,8 +276,7 @@ class Watcher {
         now.getTime() - game.tipOff.getTime() > LIVE_RECHECK_MS,
     );
     const reference = await this.#seasonReference(season, watched, stale);
-    if (watched.length > 0)
-      await writeBatch(pool, { spec: gamesTable, rows: boardRows(watched, this.#options.leagueId) });
+    await this.#recordBoards(watched);
     const games = withBoardStatuses(reference.games, watched);
     const byId = new Map(games.map((game) => [game.gameId as string, game]));
     const finals = watched
@@ -307,6 +304,15 @@ class Watcher {
     this.#status.gamesLive = live.length;
     this.#startBackground(() => this.#backgroundWork(current, { finals, watched, byId, today, now }));
     return this.#nextDelay(watched, byId);
+  }
+
+  /** The scoreboards' statuses, scores and postponements in `nba.games`, for the games that changed. */
+  async #recordBoards(watched: readonly BoardGame[]): Promise<void> {
+    const rows = boardRows(watched, this.#options.leagueId);
+    const changed = rows.filter((row) => this.#boardRowsWritten.get(String(row[0])) !== JSON.stringify(row));
+    if (changed.length === 0) return;
+    await writeBatch(this.#deps.pool, { spec: gamesTable, rows: changed });
+    for (const row of changed) this.#boardRowsWritten.set(String(row[0]), JSON.stringify(row));
   }
 
   /** The scoreboards of `dates`; their calls go to the ledger like every other call. */
@@ -413,7 +419,9 @@ class Watcher {
     const bySeasonType = new Map<string, GameId[]>();
     for (const id of gameIds) {
       const type = seasonTypeOf(id);
-      bySeasonType.set(type, [...(bySeasonType.get(type) ?? []), id]);
+      const ids = bySeasonType.get(type);
+      if (ids) ids.push(id);
+      else bySeasonType.set(type, [id]);
     }
     for (const id of gameIds) this.#busy.add(id);
     try {
