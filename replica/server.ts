@@ -11,7 +11,8 @@ import { boxscoreEndpoint } from './server/boxscoreEndpoint.ts';
 import type { Endpoint, EndpointContext } from './server/endpoint.ts';
 import { endpointRouter, requestedGameCount } from './server/endpoint.ts';
 import { eventPlayerEndpoint } from './server/eventPlayerEndpoint.ts';
-import { type FaultKind, FaultPlan } from './server/faults.ts';
+import { faultedReply } from './server/faultReplies.ts';
+import { DATA_FAULTS, type FaultKind, FaultPlan, STATUS_FAULTS } from './server/faults.ts';
 import { FixtureStore } from './server/fixtures.ts';
 import { gameLineupsEndpoint } from './server/gameLineupsEndpoint.ts';
 import { gamePlayerEndpoint } from './server/gamePlayerEndpoint.ts';
@@ -106,7 +107,6 @@ const ENDPOINTS: readonly Endpoint[] = [
   statsTeamEndpoint,
 ];
 const JSON_TYPE = 'application/json; charset=utf-8';
-const STATUS_FAULTS: Partial<Record<FaultKind, number>> = { '429': 429, '500': 500, '503': 503, '504': 504 };
 
 export async function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
   const resolved = resolveReplicaOptions(options);
@@ -150,7 +150,7 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
         rowsReturned: reply.rows,
         fault,
       });
-      if (fault === 'truncatedBody') sendTruncated(response, reply, now);
+      if (fault === 'truncatedBody' || fault === 'stalledBody') sendPart(response, reply, now, fault);
       else send(response, reply, now);
     };
     const waitFor = async (rows: number) => {
@@ -198,20 +198,24 @@ export async function startReplica(options: ReplicaOptions = {}): Promise<Replic
     if (fault && faultStatus !== undefined) {
       await waitFor(0);
       const headers =
-        faultStatus === 429 ? { 'retry-after': String(fault.config.retryAfterSeconds) } : undefined;
+        faultStatus === 429 ? { 'retry-after': retryAfter(fault.kind, fault.config, now) } : undefined;
       return finish(errorReply(faultStatus, { fault: [`injected ${faultStatus}`] }, headers), fault.kind);
     }
 
     const host = request.headers.host ?? `${resolved.host}:${resolved.port}`;
     const context: EndpointContext = { ...shared, now: () => now, state: timeline.at(now) };
+    const endpointRequest = { url: `http://${host}${rawUrl}`, path: target.pathname, params, endpointKey };
     let reply: Reply;
     try {
-      reply = await endpoint.handle(
-        { url: `http://${host}${rawUrl}`, path: target.pathname, params, endpointKey },
-        context,
-      );
+      reply = await endpoint.handle(endpointRequest, context);
     } catch (error) {
       reply = errorReply(500, { server: [error instanceof Error ? error.message : String(error)] });
+    }
+    if (fault && DATA_FAULTS.has(fault.kind)) {
+      const faulted = await faultedReply(fault.kind, reply, { endpoint, request: endpointRequest, context });
+      await waitFor(reply.rows);
+      // A data fault with nothing to change in this answer is not injected: the real one goes out.
+      return finish(faulted ?? reply, faulted ? fault.kind : null);
     }
     await waitFor(reply.rows);
     finish(reply, fault?.kind ?? null);
@@ -277,8 +281,23 @@ function send(response: ServerResponse, reply: Reply, now: Date): void {
   response.end(reply.body);
 }
 
-/** Headers announce the whole body; half of it is written, then the connection is cut. */
-function sendTruncated(response: ServerResponse, reply: Reply, now: Date): void {
+/** Retry-After of an injected 429: delay-seconds, or (`429Date`) an HTTP date on the replica's clock. */
+function retryAfter(kind: FaultKind, config: { retryAfterSeconds: number }, now: Date): string {
+  if (kind !== '429Date') return String(config.retryAfterSeconds);
+  return new Date(now.getTime() + config.retryAfterSeconds * 1000).toUTCString();
+}
+
+/**
+ * Headers announce the whole body and half of it is written; then `truncatedBody` cuts the
+ * connection, `stalledBody` sends nothing more and leaves it open (until the client gives up or
+ * the replica closes).
+ */
+function sendPart(
+  response: ServerResponse,
+  reply: Reply,
+  now: Date,
+  fault: 'truncatedBody' | 'stalledBody',
+): void {
   if (response.destroyed) return;
   const body = Buffer.from(reply.body);
   response.writeHead(reply.status, {
@@ -287,5 +306,7 @@ function sendTruncated(response: ServerResponse, reply: Reply, now: Date): void 
     date: now.toUTCString(),
     ...reply.headers,
   });
-  response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.destroy());
+  const half = body.subarray(0, Math.floor(body.length / 2));
+  if (fault === 'stalledBody') response.write(half);
+  else response.write(half, () => response.destroy());
 }

@@ -40,11 +40,24 @@ export const environmentSchema = z.object({
   NBA_API_KEY: z.string().min(1, 'is empty').optional(),
   NBA_API_BASE_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL, e.g. https://api.nba.com/v0' })
+    // The client would drop them without a word (and a log line could print them): said, not sent.
+    .refine((url) => !hasCredentials(url), {
+      message: 'must not carry a user or password (user:password@…): the API key goes in NBA_API_KEY',
+    })
     .default('https://api.nba.com/v0'),
   NBA_INGEST_DATA_DIR: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).optional(),
 });
 export type Environment = z.output<typeof environmentSchema>;
+
+function hasCredentials(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.username !== '' || url.password !== '';
+  } catch {
+    return false;
+  }
+}
 
 /** How any run talks to upstream and loads: shared by backfill and the daemon. */
 const INGEST_FLAGS = {

@@ -54,8 +54,8 @@ Options:
   --poll DURATION           poll interval while games are live (default 30s; twice that while games
                             are only scheduled, ten times, at most 15m, on days without games)
   --settle LIST             re-fetch a final after these delays (default 3h,24h; "none": never)
-  --http [HOST]:PORT        serve GET /healthz and /metrics here, e.g. :9464 (all interfaces) or
-                            127.0.0.1:9464 (default: no server)
+  --http [HOST:]PORT        serve GET /healthz and /metrics here: 9464 or :9464 listen on 127.0.0.1
+                            only; 0.0.0.0:9464 on every interface (default: no server)
   --shutdown-timeout D      on SIGTERM/SIGINT, how long the batches in flight may take (default 30s)
   --batch-policy, --batch-size, --concurrency, --legacy-concurrency, --max-rows, --rate, --burst
                             as for backfill (see nba-ingest backfill --help)

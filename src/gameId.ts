@@ -7,11 +7,6 @@ export type GameIdBatch = readonly GameId[];
 
 export const GAME_ID_PATTERN = /^\d{10}$/;
 
-export const gameIdSchema = z
-  .string()
-  .regex(GAME_ID_PATTERN, 'a game id is exactly 10 digits, written as a string')
-  .transform((value) => value as GameId);
-
 /** Season type digit (third character of a game id) → the Query Tool's SeasonType name. */
 export const SEASON_TYPE_BY_DIGIT: Readonly<Record<string, string>> = {
   '1': 'Pre Season',
@@ -21,6 +16,13 @@ export const SEASON_TYPE_BY_DIGIT: Readonly<Record<string, string>> = {
   '5': 'PlayIn',
   '6': 'NBA Cup',
 };
+
+/** A row naming game 0092500001 names no game there can be: a corrupt id, not another game's row. */
+export const gameIdSchema = z
+  .string()
+  .regex(GAME_ID_PATTERN, 'a game id is exactly 10 digits, written as a string')
+  .refine((value) => value.charAt(2) in SEASON_TYPE_BY_DIGIT, 'a game id has a season type digit 1-6')
+  .transform((value) => value as GameId);
 
 /** Why a user-supplied id is not a game id, or undefined when it is one. */
 export function gameIdProblem(value: string): string | undefined {

@@ -3,6 +3,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pino, { type Logger } from 'pino';
+import { scrubStrings } from './credentials.ts';
 import { EXIT, ExitError } from './exitCodes.ts';
 
 export interface LoggerOptions {
@@ -35,10 +36,17 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { pid: process.pid },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Errors are the one place a library's words reach a line: a URL in them loses its password.
+      serializers: { err: scrubbedError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,
   );
+}
+
+/** pino's error serialiser (type, message, stack, cause, own properties), then every string scrubbed. */
+export function scrubbedError(value: unknown): unknown {
+  return scrubStrings(value instanceof Error ? pino.stdSerializers.err(value) : value);
 }
 
 /** Fails at start, with the flag's name, rather than as an unhandled stream error mid-run. */

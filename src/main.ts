@@ -17,6 +17,7 @@ import { EXIT, ExitError } from './exitCodes.ts';
 import type { GameId } from './gameId.ts';
 import { checkLogFile, createLogger } from './logger.ts';
 import { TokenBucket } from './operators/tokenBucket.ts';
+import { isConnectionLost } from './sinks/connectionLoss.ts';
 import { type Database, DatabaseError, openDatabase } from './sinks/database.ts';
 import { migrate } from './sinks/migrate.ts';
 import { HttpClient } from './sources/httpClient.ts';
@@ -158,6 +159,12 @@ export function reportFailure(error: unknown): number {
   if (error instanceof DatabaseError) {
     process.stderr.write(`nba-ingest: ${error.message}\n`);
     return error.kind === 'configuration' ? EXIT.configuration : EXIT.unavailable;
+  }
+  if (isConnectionLost(error)) {
+    process.stderr.write(
+      `nba-ingest: lost the database connection (${(error as Error).message}); safe to rerun\n`,
+    );
+    return EXIT.temporaryFailure;
   }
   process.stderr.write(
     `nba-ingest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,

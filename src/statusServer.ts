@@ -4,6 +4,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { scrubStrings } from './credentials.ts';
 import type { IngestMetrics } from './metrics.ts';
 
 /** The /healthz body; an unhealthy report says why in `reasons`. */
@@ -14,7 +15,7 @@ export interface HealthReport {
 }
 
 export interface StatusServerOptions {
-  /** `0.0.0.0` for every interface, as `--http :9464` says. */
+  /** `127.0.0.1` unless told otherwise; `0.0.0.0` (or `::`) for every interface. */
   readonly host: string;
   /** 0 picks a free port; `url` says which. */
   readonly port: number;
@@ -42,7 +43,7 @@ const CLOSE_GRACE_MS = 1_000;
  * in the message when it cannot listen (the port is in use, the host is not this machine's).
  *
  * @example
- * const server = await startStatusServer({ host: '0.0.0.0', port: 9464, health, metrics });
+ * const server = await startStatusServer({ host: '127.0.0.1', port: 9464, health, metrics });
  * process.once('SIGTERM', () => void server.close());
  */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
@@ -85,7 +86,8 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
       send(response, request, 200, metrics.contentType, await metrics.text());
       return;
     }
-    const report = await checkHealth(options.health, healthTimeoutMs);
+    // Reasons quote errors (pg's, undici's): a URL in one keeps its host, not its password.
+    const report = scrubStrings(await checkHealth(options.health, healthTimeoutMs));
     send(
       response,
       request,
@@ -174,27 +176,31 @@ function pathOf(url: string | undefined): string {
 const hostPort = (host: string, port: number): string =>
   host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
+/** Where `--http 9464` and `--http :9464` listen: this machine only, since the endpoints need no login. */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+
 /**
- * The `--http` value: `:9464` (every interface, as Prometheus exporters read it), `host:9464`,
- * `[::1]:9464`. Port 0 picks a free one.
+ * The `--http` value: `9464` or `:9464` (loopback only), `host:9464`, `0.0.0.0:9464` (every IPv4
+ * interface), `[::1]:9464`. Port 0 picks a free one.
  *
  * @example
- * parseListenAddress(':9464');          // { host: '0.0.0.0', port: 9464 }
+ * parseListenAddress(':9464');          // { host: '127.0.0.1', port: 9464 }
+ * parseListenAddress('0.0.0.0:9464');   // { host: '0.0.0.0', port: 9464 }
  * parseListenAddress('[::1]:9464');     // { host: '::1', port: 9464 }
  */
 export function parseListenAddress(value: string): { host: string; port: number } {
   const bad = (why: string) =>
     new Error(
-      `listen address "${value}": ${why} (expected host:port, e.g. :9464, 127.0.0.1:9464, [::1]:9464)`,
+      `listen address "${value}": ${why} (expected [host:]port, e.g. 9464, 127.0.0.1:9464, 0.0.0.0:9464, [::1]:9464)`,
     );
   const trimmed = value.trim();
   if (trimmed.includes('://')) throw bad('a listen address has no scheme');
   const colon = trimmed.lastIndexOf(':');
-  if (colon === -1) throw bad('no port');
-  const hostPart = trimmed.slice(0, colon);
+  if (colon === -1 && !/^\d+$/.test(trimmed)) throw bad('no port');
+  const hostPart = colon === -1 ? '' : trimmed.slice(0, colon);
   const portPart = trimmed.slice(colon + 1);
   let host: string;
-  if (hostPart === '') host = '0.0.0.0';
+  if (hostPart === '') host = DEFAULT_LISTEN_HOST;
   else if (hostPart.startsWith('[')) {
     if (!/^\[[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*(%[\w.-]+)?\]$/.test(hostPart)) throw bad('not an IPv6 address');
     host = hostPart.slice(1, -1);

@@ -1,13 +1,15 @@
 // Loads one batch in one transaction on one pooled client: COPY into the session's staging table,
 // de-duplicate by key, create placeholder references, merge into the target, replace each game's set
 // of rows, and write coverage, ledger and quarantine with the data. A client that saw an error is
-// rolled back and discarded, never returned to the pool.
+// rolled back and discarded, never returned to the pool; a transaction whose connection was lost
+// before its COMMIT is run again on a new one.
 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { checkOut } from './checkOut.ts';
+import { isConnectionLost } from './connectionLoss.ts';
 import { copyTextChunks } from './copyText.ts';
 import { type IngestRecords, writeIngestRecords } from './ingestRecords.ts';
 import { type LoadPlan, loadPlanFor } from './loadPlan.ts';
@@ -71,6 +73,13 @@ export interface WriteResult {
 /** Bounds the ROLLBACK sent on a client being discarded; closing the connection rolls back anyway. */
 const ROLLBACK_TIMEOUT_MS = 5_000;
 
+/**
+ * Waits before each new attempt of a transaction whose connection was lost (a terminated backend,
+ * a server restarting): a restarted server takes connections again within seconds. Once they are
+ * spent the error goes up, and the run ends as a temporary failure, safe to rerun.
+ */
+const RECONNECT_DELAYS_MS: readonly number[] = [100, 1_000, 3_000];
+
 /** Staging tables a connection already has (created once per session, emptied at every commit). */
 const stagingByClient = new WeakMap<pg.PoolClient, Set<string>>();
 
@@ -78,6 +87,9 @@ export async function writeBatch(pool: pg.Pool, input: BatchInput): Promise<Writ
   let copyMs = 0;
   let mergeMs = 0;
   const counts = await inTransaction(pool, async (client) => {
+    // A new attempt after a lost connection starts the timings again.
+    copyMs = 0;
+    mergeMs = 0;
     const games = [input.games ?? []];
     for (const statement of input.hooks?.before ?? []) await client.query(statement, games);
     const total = {
@@ -149,11 +161,36 @@ export async function writeRecords(pool: pg.Pool, records: IngestRecords): Promi
   await inTransaction(pool, (client) => writeIngestRecords(client, records));
 }
 
+/**
+ * Runs `work` in one transaction, again on a new connection when the connection was lost before
+ * COMMIT was sent (the server rolled it back). A loss during COMMIT is not retried: whether it
+ * committed is unknown, and a second ledger would double the first; a rerun settles it by coverage.
+ */
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    let committing = false;
+    try {
+      return await transaction(pool, work, () => {
+        committing = true;
+      });
+    } catch (error) {
+      const delay = RECONNECT_DELAYS_MS[attempt];
+      if (committing || delay === undefined || !isConnectionLost(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+async function transaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  onCommit: () => void,
+): Promise<T> {
   const client = await checkOut(pool);
   try {
     await client.query('BEGIN');
     const result = await work(client);
+    onCommit();
     await client.query('COMMIT');
     client.release();
     return result;

@@ -115,6 +115,10 @@ async function connect(
   pool.on('error', (error) =>
     logger?.warn({ err: error.message, url: shown }, 'idle database connection lost'),
   );
+  // Handed from the idle list to a caller, a client listens to no one until the caller's code runs:
+  // a termination already read from its socket would end the process. The pool still discards it,
+  // as it does any client released unqueryable; the caller's next statement reports the loss.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   try {
     await pool.query('SELECT 1');
   } catch (error) {

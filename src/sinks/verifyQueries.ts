@@ -4,6 +4,7 @@
 
 import type pg from 'pg';
 import { checkOut } from './checkOut.ts';
+import { isConnectionLost } from './connectionLoss.ts';
 import { DatabaseError } from './databaseError.ts';
 import { replaceScope } from './loadPlan.ts';
 import { checkTableSpec, quote, quoteTable, type TableSpec, TableSpecError } from './tableSpec.ts';
@@ -355,9 +356,58 @@ export async function rowCountFacts(
   return rows[0] as RowCountFacts;
 }
 
+export interface RowsWithoutCoverageFacts {
+  /** Games of the scope without complete or empty coverage that still hold rows of the dataset. */
+  readonly games: number;
+  /** The rows those games hold, in every table the dataset writes. */
+  readonly rows: number;
+  /** In date order; detail is `N rows, no coverage` or `N rows, coverage <status>[: reason]`. */
+  readonly sample: readonly GameSample[];
+}
+
 /**
- * Accepted responses of `dataset`, in runs of the scope's season and season type, whose
- * rows_returned reached floor(ratio × max_rows).
+ * The other direction of row counts: rows of the dataset (within each table's replaceWithin scope,
+ * so a shared table's rows of other datasets are not counted) in games of the scope that have no
+ * complete or empty coverage of it. Roster placeholders count too: the roster rule derives them only
+ * once the advanced box covers a game, so one in an uncovered game is as orphaned as a payload row.
+ */
+export async function rowsWithoutCoverageFacts(
+  client: pg.ClientBase,
+  dataset: string,
+  specs: readonly TableSpec[],
+  scope: SeasonScope,
+): Promise<RowsWithoutCoverageFacts> {
+  for (const spec of specs) checkTableSpec(spec);
+  const counts = specs.map((spec) => {
+    const gameColumn = gameColumnOf(spec);
+    return `(SELECT count(*) FROM ${quoteTable(spec.table)} t
+             WHERE ${[`t.${gameColumn} = u.game_id`, ...replaceScope(spec, 't')].join(' AND ')})`;
+  });
+  // Per uncovered game through the index on the game column, as coveredGames counts covered ones.
+  const { rows } = await client.query<RowsWithoutCoverageFacts>(
+    `WITH uncovered AS MATERIALIZED (
+       SELECT g.game_id, g.game_date, c.status, c.reason
+         FROM nba.games g
+         LEFT JOIN nba_ingest.coverage c ON c.game_id = g.game_id AND c.dataset = $3
+        WHERE g.season_label = $1 AND g.season_type = $2
+          AND (c.status IS NULL OR c.status NOT IN ('complete', 'empty'))
+     ), held AS MATERIALIZED (
+       SELECT u.*, (${counts.join(' + ')})::int AS n FROM uncovered u
+     ), orphaned AS (SELECT * FROM held WHERE n > 0)
+     SELECT (SELECT count(*) FROM orphaned)::int AS games,
+            (SELECT coalesce(sum(n), 0) FROM orphaned)::int AS rows,
+            coalesce((SELECT json_agg(json_build_object('gameId', game_id, 'detail',
+                                      n || ' rows, ' || CASE WHEN status IS NULL THEN 'no coverage'
+                                        ELSE 'coverage ' || status || coalesce(': ' || reason, '') END))
+                        FROM (SELECT * FROM orphaned ORDER BY game_date, game_id LIMIT ${SAMPLE_SIZE}) o), '[]') AS sample`,
+    [scope.season, scope.seasonType, dataset],
+  );
+  return rows[0] as RowsWithoutCoverageFacts;
+}
+
+/**
+ * Committed responses of `dataset` (accepted, or read with some rows quarantined), in runs of the
+ * scope's season and season type, whose rows_returned reached floor(ratio × max_rows).
  */
 export async function truncationFacts(
   client: pg.ClientBase,
@@ -368,7 +418,7 @@ export async function truncationFacts(
   const { rows } = await client.query<TruncationFacts>(
     `WITH committed AS (
        SELECT q.* FROM nba_ingest.requests q JOIN nba_ingest.runs r ON r.run_id = q.run_id
-        WHERE q.dataset = $1 AND q.action = 'accepted' AND q.max_rows IS NOT NULL
+        WHERE q.dataset = $1 AND q.action IN ('accepted', 'quarantined') AND q.max_rows IS NOT NULL
           AND q.rows_returned IS NOT NULL AND r.args->>'season' = $3 AND r.args->>'seasonType' = $4
      ), reached AS (
        SELECT * FROM committed WHERE rows_returned >= floor($2::numeric * max_rows)
@@ -592,7 +642,7 @@ function asDatabaseError(error: unknown): unknown {
       cause: error,
     });
   }
-  if (code?.startsWith('08') || code?.startsWith('57P') || code === 'ECONNREFUSED' || code === 'ECONNRESET') {
+  if (isConnectionLost(error)) {
     return new DatabaseError('unavailable', `the database stopped answering: ${message ?? code}`, {
       cause: error,
     });

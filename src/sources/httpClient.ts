@@ -32,13 +32,20 @@ const ACCEPT: Readonly<Record<BodyFormat, string>> = { json: 'application/json',
 const HTML_DOCUMENT = /^\s*<(!doctype\s+html|html[\s>])/i;
 const XML_DOCUMENT = /^\s*<(?!(!doctype\s+html|html[\s>]))[?!a-z_]/i;
 
+/**
+ * The largest body read. The largest real answer is a capped Query Tool call (10,000 shots ≈ 7.5 MB
+ * on the replica): 32 MiB leaves room for fatter rows, while a runaway body stops there, within the
+ * memory budget, not after 256 MB.
+ */
+export const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
 /** Undici's defaults are 300 s for headers and body; an API call that takes minutes is a hang. */
 const DEFAULTS = {
   connectTimeoutMs: 5_000,
   headersTimeoutMs: 60_000,
   bodyTimeoutMs: 30_000,
   connections: 8,
-  maxBodyBytes: 256 * 1024 * 1024,
+  maxBodyBytes: MAX_BODY_BYTES,
 } as const;
 
 export class HttpClient {
@@ -92,7 +99,12 @@ export class HttpClient {
     const { statusCode, headers, body } = response;
     if (statusCode < 200 || statusCode >= 300) {
       await body.dump().catch(() => undefined);
-      const retryAfterMs = parseRetryAfter(headers['retry-after'], Date.now());
+      // An HTTP-date Retry-After is on the server's clock: measured from its Date header, a skewed
+      // (or virtual) server clock still means the wait it asked for.
+      const retryAfterMs = parseRetryAfter(
+        headers['retry-after'],
+        serverDate(headers.date)?.getTime() ?? Date.now(),
+      );
       throw new UpstreamError(
         kindOfStatus(statusCode),
         `http_${statusCode}`,
@@ -107,8 +119,18 @@ export class HttpClient {
     } catch (error) {
       body.destroy();
       const failure = fromTransportError(error);
-      if (failure.reason === 'transport_error' && /exceeds|max.*size/i.test(failure.message)) {
-        throw new UpstreamError('permanent', 'body_too_large', statusCode, `body of ${path} is too large`);
+      if ((error as { code?: unknown } | null)?.code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+        // A size failure: fewer games per request make a smaller body, so a batch splits.
+        throw new UpstreamError(
+          'size',
+          'body_too_large',
+          statusCode,
+          `body of ${path} exceeds ${this.#maxBodyBytes} bytes`,
+        );
+      }
+      // A body that stopped arriving is a timeout (costly, like a 504), not a body cut short.
+      if (failure.reason === 'body_timeout') {
+        throw new UpstreamError('transient', 'body_timeout', statusCode, `body of ${path} stalled`);
       }
       throw new UpstreamError(
         'transient',

@@ -35,6 +35,12 @@ export interface QueryToolCall {
    * it arrives, so one call's raw JSON is not held while the batch's next call is fetched.
    */
   readonly readRows?: (rows: readonly unknown[]) => readonly unknown[];
+  /**
+   * What `readRows`' output says of an answer to the ids requested: the reason some of its rows
+   * will be quarantined (`unrequested_game`, `schema_mismatch`), or null. The call's ledger record
+   * carries it, so a data fault leaves its trace where the transport faults leave theirs.
+   */
+  readonly inspect?: (rows: readonly unknown[], requested: readonly string[]) => string | null;
 }
 
 export interface QueryToolResponse {
@@ -216,7 +222,8 @@ export class QueryToolSource {
       // A truncated answer is thrown away whole: no point in reading its rows.
       const value =
         call.readRows && !truncated ? { ...envelope, rows: call.readRows(envelope.rows) } : envelope;
-      return { value, rowsReturned: envelope.rowsReturned, truncated };
+      const quarantined = truncated ? null : (call.inspect?.(value.rows, batch) ?? null);
+      return { value, rowsReturned: envelope.rowsReturned, truncated, quarantined };
     };
     const request = {
       path: call.path,

@@ -33,8 +33,19 @@ export interface CallRecord {
   readonly requestedAt: Date;
 }
 
-/** `unavailable`: a status the endpoint uses for "not published yet"; the unit is tried again later. */
-export type CallAction = 'accepted' | 'split' | 'retry' | 'wait_retry' | 'failed' | 'unavailable';
+/**
+ * `unavailable`: a status the endpoint uses for "not published yet"; the unit is tried again later.
+ * `quarantined`: the answer was read, but rows in it (another game's, rows off the schema) or the
+ * whole payload go to the quarantine instead of the tables; `reason` says why.
+ */
+export type CallAction =
+  | 'accepted'
+  | 'split'
+  | 'retry'
+  | 'wait_retry'
+  | 'failed'
+  | 'unavailable'
+  | 'quarantined';
 
 /** Retry limits are shared with the ledger so that a record's action says what really happens next. */
 export type RetryPolicy = RetryWithBackoffConfig & {
@@ -80,6 +91,8 @@ export interface ReadResult<T> {
   readonly value: T;
   readonly rowsReturned: number | null;
   readonly truncated: boolean;
+  /** Why rows of an untruncated answer will be quarantined (`unrequested_game`, `schema_mismatch`). */
+  readonly quarantined?: string | null;
 }
 
 /** A call's end: its value (possibly truncated), or the error that ended its retries. Never thrown. */
@@ -120,7 +133,14 @@ export function upstreamCall<T>(
       const response = await http.get(request.path, request.params, request.format, request.signal);
       const result = read(response);
       if (permit) breaker?.settle(permit);
-      const action: CallAction = !result.truncated ? 'accepted' : splittable ? 'split' : 'failed';
+      const quarantined = result.truncated ? null : (result.quarantined ?? null);
+      const action: CallAction = result.truncated
+        ? splittable
+          ? 'split'
+          : 'failed'
+        : quarantined
+          ? 'quarantined'
+          : 'accepted';
       record({
         ...base,
         status: response.status,
@@ -128,10 +148,15 @@ export function upstreamCall<T>(
         truncated: result.truncated,
         errorKind: null,
         action,
-        reason: result.truncated ? 'truncated' : null,
+        reason: result.truncated ? 'truncated' : quarantined,
         durationMs: performance.now() - started,
       });
-      return { ok: true, ...result };
+      return {
+        ok: true,
+        value: result.value,
+        rowsReturned: result.rowsReturned,
+        truncated: result.truncated,
+      };
     } catch (error) {
       const failure =
         error instanceof UpstreamError

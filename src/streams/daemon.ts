@@ -1,8 +1,8 @@
 // The daemon: while it holds the database's daemon lock, it polls the scoreboards of today and the
 // previous league day (US Eastern, upstream's clock), ingests every game that has turned final in
 // one backfill per cycle (so one batched call per Query Tool endpoint). Beside the polls, one job at
-// a time, it re-fetches finals after each settle interval for stat corrections, catches up on finals
-// it missed, and runs the season-wide datasets once a league day after the night's games are final.
+// a time, it catches up on finals it missed, re-fetches finals after each settle interval for stat
+// corrections, and runs the season-wide datasets once a league day after the night's games are final.
 // Failures of a cycle are reported and retried, never fatal.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
@@ -471,7 +471,12 @@ class Watcher {
     await this.#background;
   }
 
-  /** The next background job: settle re-fetches first, then missed finals, then season-wide pulls. */
+  /**
+   * The next background job: missed finals first, then settle re-fetches, then season-wide pulls.
+   * A game with no rows at all comes before a correction of one that has them: a daemon that fell
+   * behind (a hung call, a busy host) lets finals leave the boards, and re-fetches due for every
+   * game it did load would otherwise hold them back a whole batch of runs.
+   */
   async #backgroundWork(
     reference: WatchedSeason,
     poll: {
@@ -483,6 +488,7 @@ class Watcher {
     },
   ): Promise<void> {
     const { pool, logger } = this.#deps;
+    if (await this.#catchUp(reference, poll.finals)) return;
     const due = await refetchesDue(pool, this.#options.settleMs, poll.now, FAILED_RETRY_MINUTES);
     const dueKnown = this.#idle(due.map((entry) => entry.gameId).filter((id) => poll.byId.has(id)));
     if (dueKnown.length > 0) {
@@ -496,7 +502,6 @@ class Watcher {
       else await markRefetchTried(pool, dueKnown);
       return;
     }
-    if (await this.#catchUp(reference, poll.finals)) return;
     await this.#seasonWide(reference, poll.watched, poll.byId, poll.today);
   }
 

@@ -4,10 +4,10 @@
 // one transaction; a payload that cannot be stored under its key is failed and quarantined.
 import type pg from 'pg';
 import { defer, lastValueFrom } from 'rxjs';
-import { type QuarantineRow, writeBatch, writeRecords } from '../sinks/batchWriter.ts';
+import { type LedgerRow, type QuarantineRow, writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import type { SeasonCoverageRow } from '../sinks/ingestRecords.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
-import type { QueryParams } from '../sources/httpClient.ts';
+import type { HttpResponse, QueryParams } from '../sources/httpClient.ts';
 import { reasonOf } from '../sources/queryTool.ts';
 import {
   type CallPolicy,
@@ -138,7 +138,7 @@ async function loadGame(dataset: LegacyDataset, game: RequestedGame, context: Wo
     const quarantine = rejectPayload(dataset.name, gameId, stored, step.value, context);
     coverage.failed(gameId, stored.reason);
     await write(context, {
-      ledger,
+      ledger: quarantinedAnswer(ledger, stored.reason),
       coverage: coverage.coverage,
       quarantine: [quarantine, ...parsed.flagged],
     });
@@ -166,7 +166,11 @@ async function loadGame(dataset: LegacyDataset, game: RequestedGame, context: Wo
     failed.failed(gameId, 'rejected_by_database');
     const rejection = { reason: 'rejected_by_database', detail };
     const quarantined = rejectPayload(dataset.name, gameId, rejection, step.value, context);
-    await write(context, { ledger, coverage: failed.coverage, quarantine: [quarantined] });
+    await write(context, {
+      ledger: quarantinedAnswer(ledger, 'rejected_by_database'),
+      coverage: failed.coverage,
+      quarantine: [quarantined],
+    });
     context.onGamesDone?.(1);
     return;
   }
@@ -253,7 +257,11 @@ async function loadSeason(dataset: SeasonDataset, context: WorkContext): Promise
   const stored = storable(dataset.tables, parsed, false);
   if (!stored.ok) {
     const quarantine = rejectPayload(dataset.name, null, stored, Object.fromEntries(bodies), context);
-    await write(context, { ledger, seasonCoverage: [failed(stored.reason)], quarantine: [quarantine] });
+    await write(context, {
+      ledger: quarantinedAnswer(ledger, stored.reason),
+      seasonCoverage: [failed(stored.reason)],
+      quarantine: [quarantine],
+    });
     context.onGamesDone?.(1);
     return;
   }
@@ -284,7 +292,7 @@ function fetchBody(
     upstreamCall(
       context.policy,
       request,
-      (response) => ({ value: response.body, rowsReturned: null, truncated: false }),
+      (response) => ({ value: bodyOf(response, request), rowsReturned: null, truncated: false }),
       records,
     ),
   );
@@ -294,6 +302,35 @@ function fetchBody(
     for (const record of attempts) context.latency.observe(record.durationMs);
     countCalls(context.telemetry, attempts);
   });
+}
+
+/**
+ * A 200 answer's body; a bare `{}` is no payload at all (SPEC §4: a final game without rows is
+ * suspect), a hiccup of upstream like an HTML page with 200, so it is retried, never parsed.
+ */
+function bodyOf(response: HttpResponse, request: CallRequest): unknown {
+  const { body } = response;
+  if (typeof body === 'object' && body !== null && !Array.isArray(body) && Object.keys(body).length === 0) {
+    throw new UpstreamError(
+      'transient',
+      'empty_envelope',
+      response.status,
+      `${request.path}: an empty {} body`,
+    );
+  }
+  return body;
+}
+
+/**
+ * The ledger with the answer that was read marked `quarantined` under the payload's reason: the last
+ * attempt's record, the one whose body the parse rejected.
+ */
+function quarantinedAnswer(ledger: readonly LedgerRow[], reason: string): LedgerRow[] {
+  const rows = [...ledger];
+  const last = rows.length - 1;
+  const answer = rows[last];
+  if (answer && answer.action === 'accepted') rows[last] = { ...answer, action: 'quarantined', reason };
+  return rows;
 }
 
 interface ParsedPayload {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { GameId } from '../gameId.ts';
 import type { LegacyParse, RequestedGame } from './dataset.ts';
-import { INT_MAX } from './rowValues.ts';
+import { INT_MAX, nulCharacterAt, nulCharacterIssue } from './rowValues.ts';
 
 /**
  * Minutes and seconds, either optional but not both: `PT34M12.00S`, `PT240M`, `PT05.30S`. At most four
@@ -54,13 +54,19 @@ export const numberOrNull = (text: Digits | null | undefined): number | null => 
 
 export type LegacyFailure = Extract<LegacyParse, { readonly ok: false }>;
 
-/** The payload as `schema` reads it, or a schema mismatch naming the first field that is wrong. */
+/**
+ * The payload as `schema` reads it, or a schema mismatch naming the first field that is wrong (a text
+ * with a NUL character included: PostgreSQL cannot store it).
+ */
 export function readPayload<S extends z.ZodType>(
   schema: S,
   body: unknown,
 ): { readonly ok: true; readonly payload: z.output<S> } | LegacyFailure {
   const parsed = schema.safeParse(body);
-  if (parsed.success) return { ok: true, payload: parsed.data };
+  if (parsed.success) {
+    const nul = nulCharacterAt(body);
+    return nul === undefined ? { ok: true, payload: parsed.data } : schemaMismatch(nulCharacterIssue(nul));
+  }
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') ?? '';
   return schemaMismatch(field ? `${field}: ${issue?.message}` : `${issue?.message}`);

@@ -2,7 +2,8 @@
 // TeamId) batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { concatMap, from, type Observable } from 'rxjs';
+import { concat, concatMap, from, type Observable, of } from 'rxjs';
+import { z } from 'zod';
 import type { GameId } from '../gameId.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
 import type { CoverageRow, LedgerRow, QuarantineRow, TeamCoverageRow } from '../sinks/batchWriter.ts';
@@ -12,7 +13,7 @@ import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/quer
 import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset, TeamRow } from './dataset.ts';
-import type { OutOfRange } from './rowValues.ts';
+import { nulCharacterAt, nulCharacterIssue, type OutOfRange } from './rowValues.ts';
 import {
   countCalls,
   countFailures,
@@ -85,21 +86,26 @@ export function batchCursor(
       );
       return batch;
     },
-    run: (batch) =>
-      source.batches(calls, batch).pipe(
+    run: function run(batch: readonly string[]): Observable<unknown> {
+      return source.batches(calls, batch).pipe(
         concatMap((outcome) => {
           planner.learn(outcome.result?.calls ?? []);
-          return from(handleOutcome(dataset, outcome, workContext).then(() => outcome));
+          // A batch whose rows cannot all be told apart by game is fetched again in halves.
+          return from(handleOutcome(dataset, outcome, workContext)).pipe(
+            concatMap((again) => (again.length === 0 ? of(outcome) : concat(...again.map(run)))),
+          );
         }),
-      ),
+      );
+    },
   };
 }
 
+/** Writes what an outcome says; answers the halves to fetch again when its rows cannot be attributed. */
 async function handleOutcome(
   dataset: QueryToolDataset,
   outcome: BatchOutcome<string, BatchFetch>,
   context: WorkContext,
-): Promise<void> {
+): Promise<readonly (readonly string[])[]> {
   const { telemetry, pool, runId } = context;
   const calls = outcome.result?.calls ?? [];
   const fetchMs = countCalls(telemetry, calls);
@@ -125,7 +131,7 @@ async function handleOutcome(
       copyMs: 0,
       mergeMs: 0,
     });
-    return;
+    return [];
   }
 
   if (outcome.type === 'failed') {
@@ -146,7 +152,7 @@ async function handleOutcome(
       copyMs: 0,
       mergeMs: 0,
     });
-    return;
+    return [];
   }
 
   if (!outcome.result.ok) throw new Error('a complete outcome must carry responses');
@@ -154,6 +160,15 @@ async function handleOutcome(
   const parsed = parseBatch(dataset, outcome.batch, outcome.result, context);
   const parseMs = performance.now() - parseStarted;
   telemetry.stageMs.parse += parseMs;
+  if (parsed.unattributed > 0) {
+    telemetry.splits += 1;
+    if (pool) await writeRecords(pool, { ledger });
+    const reason = 'unattributed_rows';
+    telemetry.batches.push({ ...base, outcome: 'split', reason, rows: 0, parseMs, copyMs: 0, mergeMs: 0 });
+    context.logger.warn({ ids: outcome.batch.length, rows: parsed.unattributed, reason }, 'batch split');
+    const half = Math.ceil(outcome.batch.length / 2);
+    return [outcome.batch.slice(0, half), outcome.batch.slice(half)];
+  }
 
   let copyMs = 0;
   let mergeMs = 0;
@@ -191,6 +206,7 @@ async function handleOutcome(
     copyMs,
     mergeMs,
   });
+  return [];
 }
 
 /** Coverage of the dataset's unit (games, or teams of the season) as the batch's outcome decides it. */
@@ -275,6 +291,12 @@ interface ParsedBatch {
   readonly coverage: CoverageRow[];
   readonly teamCoverage: TeamCoverageRow[];
   readonly quarantine: QuarantineRow[];
+  /**
+   * Invalid rows of a batch of several ids that name none of them (a corrupt id): which id lost a
+   * row cannot be told, so nothing of the batch is kept and its halves are fetched again, down to
+   * one id, whose invalid rows are its own.
+   */
+  readonly unattributed: number;
 }
 
 /**
@@ -318,6 +340,7 @@ export function parseBatch(
   const records = coverageRecords(dataset, context);
   const quarantine: QuarantineRow[] = [];
   let foreignTeams = 0;
+  let unattributed = 0;
 
   fetched.responses.forEach((response, index) => {
     const call = dataset.calls[index];
@@ -325,7 +348,9 @@ export function parseBatch(
     telemetry.rowsFetched += response.rows.length;
     for (const checked of response.rows as readonly CheckedRow[]) {
       if ('issue' in checked) {
-        const key = checked.claimed !== null && parts.has(checked.claimed) ? checked.claimed : null;
+        const claimed = checked.claimed !== null && parts.has(checked.claimed) ? checked.claimed : null;
+        const key = claimed ?? (batch.length === 1 ? (batch[0] as string) : null);
+        if (key === null) unattributed += 1;
         if (key) failed.set(key, 'schema_mismatch');
         note(key, 'schema_mismatch', `${call.measure}: ${checked.issue}`, checked.raw);
         continue;
@@ -349,6 +374,8 @@ export function parseBatch(
     }
   });
 
+  if (unattributed > 0)
+    return { rows: [], loaded: [], coverage: [], teamCoverage: [], quarantine, unattributed };
   const rows: unknown[][] = [];
   const loaded: string[] = [];
   if (foreignTeams > 0) {
@@ -399,7 +426,20 @@ export function parseBatch(
       continue;
     }
     const distinct = lastPerKey(dataset.table, keyRows);
-    telemetry.duplicates += keyRows.length - distinct.length;
+    const duplicates = keyRows.length - distinct.length;
+    telemetry.duplicates += duplicates;
+    if (duplicates > 0) {
+      // As the legacy stream notes them: the game stays complete, the repeat is on record.
+      telemetry.quarantined += 1;
+      quarantine.push({
+        runId: context.runId,
+        dataset: dataset.name,
+        gameId: byTeam ? null : key,
+        reason: 'duplicate_key',
+        detail: `${byTeam ? `team ${key}: ` : ''}${duplicates} row(s) repeated an earlier row's key; the last of each was kept`,
+        payload: null,
+      });
+    }
     loaded.push(key);
     rows.push(...distinct);
     records.complete(key, distinct.length, contentHash(distinct));
@@ -420,7 +460,14 @@ export function parseBatch(
     );
   }
   telemetry.quarantined += problems.size;
-  return { rows, loaded, coverage: records.coverage, teamCoverage: records.teamCoverage, quarantine };
+  return {
+    rows,
+    loaded,
+    coverage: records.coverage,
+    teamCoverage: records.teamCoverage,
+    quarantine,
+    unattributed: 0,
+  };
 }
 
 /** A response row after validation: the typed row, or the raw row and what is wrong with it. */
@@ -437,23 +484,93 @@ export function sourceCalls(dataset: QueryToolDataset): readonly QueryToolCall[]
   let calls = sourceCallsByDataset.get(dataset);
   if (!calls) {
     const idField = dataset.unit === 'team' ? 'teamId' : 'gameId';
-    calls = dataset.calls.map((call) => ({ ...call, readRows: (rows) => checkRows(call, rows, idField) }));
+    calls = dataset.calls.map((call) => ({
+      ...call,
+      readRows: (rows) => checkRows(call, rows, idField),
+      inspect: (rows, requested) => inspectRows(rows as readonly CheckedRow[], requested, idField),
+    }));
     sourceCallsByDataset.set(dataset, calls);
   }
   return calls;
 }
 
 function checkRows(call: DatasetCall, rows: readonly unknown[], idField: string): CheckedRow[] {
+  const declared = declaredStatsKeys(call);
   return rows.map((raw) => {
     const parsed = call.rowSchema.safeParse(raw);
-    if (parsed.success) return { row: parsed.data };
-    const issue = parsed.error.issues[0];
+    const drift = parsed.success ? (renamedStat(raw, declared) ?? unstorableText(raw)) : null;
+    if (parsed.success && drift === null) return { row: parsed.data };
+    const issue = parsed.success ? undefined : parsed.error.issues[0];
     return {
       raw,
       claimed: claimedId(raw, idField),
-      issue: `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
+      issue: drift ?? `${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}`.trim(),
     };
   });
+}
+
+/**
+ * What a response's checked rows say of it, for the call's ledger record: `schema_mismatch` when a
+ * row failed validation, `unrequested_game` (`unrequested_team`) when a row names an id that was not
+ * asked for; null when every row is sound and requested.
+ */
+function inspectRows(
+  rows: readonly CheckedRow[],
+  requested: readonly string[],
+  idField: string,
+): string | null {
+  const asked = new Set(requested);
+  let foreign = false;
+  for (const checked of rows) {
+    if ('issue' in checked) return 'schema_mismatch';
+    const row = checked.row as unknown as Record<string, unknown>;
+    if (!asked.has(String(row[idField]))) foreign = true;
+  }
+  if (!foreign) return null;
+  return idField === 'teamId' ? 'unrequested_team' : 'unrequested_game';
+}
+
+/** A NUL character anywhere in a valid row: it could be stored neither in its columns nor as JSON. */
+function unstorableText(raw: unknown): string | null {
+  const at = nulCharacterAt(raw);
+  return at === undefined ? null : nulCharacterIssue(at);
+}
+
+const statsKeysByCall = new WeakMap<DatasetCall, readonly string[]>();
+
+/** The keys a call's row schema declares in its `stats` object (none when it keeps `stats` raw). */
+function declaredStatsKeys(call: DatasetCall): readonly string[] {
+  let keys = statsKeysByCall.get(call);
+  if (!keys) {
+    const stats = objectSchema(call.rowSchema)?.shape.stats;
+    keys = stats instanceof z.ZodObject ? Object.keys(stats.shape) : [];
+    statsKeysByCall.set(call, keys);
+  }
+  return keys;
+}
+
+/** The object schema under a row schema's transforms (`z.object(...).transform(...)` is a pipe). */
+function objectSchema(schema: z.ZodType): z.ZodObject | undefined {
+  if (schema instanceof z.ZodObject) return schema;
+  if (schema instanceof z.ZodPipe) return objectSchema(schema.in as z.ZodType);
+  return undefined;
+}
+
+/**
+ * Schema drift the row schema lets through: a declared stat absent from the row while a stat it does
+ * not declare is there — a renamed key (`FGM` sent as `FGM_MADE`), whose value would otherwise be
+ * stored as NULL (or, in a raw stats column, under a name nothing reads).
+ */
+function renamedStat(raw: unknown, declared: readonly string[]): string | null {
+  if (declared.length === 0) return null;
+  const stats = (raw as { stats?: unknown }).stats;
+  if (typeof stats !== 'object' || stats === null) return null;
+  const missing = declared.find((key) => !(key in stats));
+  if (missing === undefined) return null;
+  const known = new Set(declared);
+  const unknown = Object.keys(stats).find((key) => !known.has(key));
+  if (unknown === undefined) return null;
+  return `stats.${missing} is absent and stats.${unknown} is not declared: a renamed stats key`;
 }
 
 /**
@@ -463,7 +580,10 @@ function checkRows(call: DatasetCall, rows: readonly unknown[], idField: string)
 function claimedId(raw: unknown, idField: string): string | null {
   const value =
     typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[idField] : undefined;
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : null;
+  // 22500001 or "022500001" is game 0022500001 with its leading zeros lost: the row is its game's.
+  if (idField === 'gameId' && text !== null && /^\d{1,9}$/.test(text)) return text.padStart(10, '0');
+  return text;
 }
 
 const keyIndexes = new WeakMap<TableSpec, readonly number[]>();

@@ -105,3 +105,31 @@ export function statValues(
     return null;
   });
 }
+
+/**
+ * Where a payload holds a NUL character, in a text or a key (`name`, `stats.X`), or undefined:
+ * PostgreSQL stores it in neither text nor jsonb, so such a row cannot be stored as it arrived.
+ */
+export function nulCharacterAt(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path || '(the value)' : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index++) {
+      const found = nulCharacterAt(value[index], path ? `${path}.${index}` : String(index));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  // for…in rather than Object.entries: no array per object on a path every row takes.
+  for (const key in value) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\0')) return at;
+    const found = nulCharacterAt((value as Record<string, unknown>)[key], at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+/** The schema issue of a NUL character at `path`. */
+export const nulCharacterIssue = (path: string): string =>
+  `${path}: a text with a NUL character, which PostgreSQL cannot store`;

@@ -106,7 +106,8 @@ export function countCalls(telemetry: DatasetTelemetry, calls: readonly CallReco
   for (const call of calls) {
     const measure = call.measure ?? call.endpoint;
     telemetry.calls[measure] = (telemetry.calls[measure] ?? 0) + 1;
-    if (call.action === 'accepted') {
+    // A quarantined answer was read too: its rows of the requested games are committed.
+    if (call.action === 'accepted' || call.action === 'quarantined') {
       telemetry.acceptedRows[measure] = (telemetry.acceptedRows[measure] ?? 0) + (call.rowsReturned ?? 0);
     }
     if (call.action === 'retry') telemetry.retries += 1;

@@ -15,7 +15,9 @@ import {
   LEDGER_RELATIONS,
   missingRelations,
   type RowCountFacts,
+  type RowsWithoutCoverageFacts,
   rowCountFacts,
+  rowsWithoutCoverageFacts,
   type SeasonCoverageFacts,
   type SeasonScope,
   SOURCE_TOTALS,
@@ -158,7 +160,11 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
         results.push(judgeCoverage(name, await coverageFacts(client, name, scope)));
         const tables = tablesOf(dataset);
         const facts = await rowCountFacts(client, name, tables, scope);
-        results.push(judgeRowCounts(name, tables.map((spec) => spec.table).join(' + '), facts));
+        const held = tables.map((spec) => spec.table).join(' + ');
+        results.push(judgeRowCounts(name, held, facts));
+        results.push(
+          judgeRowsWithoutCoverage(name, held, await rowsWithoutCoverageFacts(client, name, tables, scope)),
+        );
       }
       if (!isLegacy(dataset)) {
         // Only Query Tool responses can be silently truncated.
@@ -244,6 +250,22 @@ export function judgeRowCounts(
     status: facts.mismatched === 0 ? 'pass' : 'fail',
     value: `${facts.mismatched} of ${facts.games} covered ${per}s differ`,
     expected: `coverage row_count = rows in ${table}, per ${per}`,
+    details: games(facts.sample),
+  };
+}
+
+/** Coverage is written with the data, so rows of a game it does not cover hold nothing it vouches for. */
+export function judgeRowsWithoutCoverage(
+  dataset: string,
+  table: string,
+  facts: RowsWithoutCoverageFacts,
+): CheckResult {
+  return {
+    name: `${dataset}.rows_without_coverage`,
+    dataset,
+    status: facts.rows === 0 ? 'pass' : 'fail',
+    value: `${facts.rows} rows in ${facts.games} ${facts.games === 1 ? 'game' : 'games'} without complete or empty coverage`,
+    expected: `no rows in ${table} for a game the dataset does not cover`,
     details: games(facts.sample),
   };
 }

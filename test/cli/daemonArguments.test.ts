@@ -32,7 +32,7 @@ test('bad daemon flags are usage errors that name the flag', (t) => {
     [['--poll', '10ms'], /--poll: must be between 100ms and 1h/],
     [['--settle', '24h,3h'], /--settle: durations must be in ascending order/],
     [['--settle', '3h,tomorrow'], /--settle: "tomorrow": write durations like 3h,24h/],
-    [['--http', '9464'], /--http: /],
+    [['--http', 'localhost'], /--http: listen address "localhost": no port/],
     [['--http', ':99999'], /--http: /],
     [['--datasets', 'shot_chart,nope'], /--datasets: unknown dataset nope/],
     [['--season', '2025-27'], /--season: the second year must follow the first/],

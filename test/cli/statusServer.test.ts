@@ -285,8 +285,11 @@ test('a port outside 0-65535 is refused before listening', async (t) => {
   );
 });
 
-test('parseListenAddress reads :port as every interface, host:port and [ipv6]:port', (t) => {
-  t.deepEqual(parseListenAddress(':9464'), { host: '0.0.0.0', port: 9464 });
+test('parseListenAddress reads port and :port as loopback only, host:port and [ipv6]:port', (t) => {
+  t.deepEqual(parseListenAddress('9464'), { host: '127.0.0.1', port: 9464 });
+  t.deepEqual(parseListenAddress(':9464'), { host: '127.0.0.1', port: 9464 });
+  t.deepEqual(parseListenAddress('0'), { host: '127.0.0.1', port: 0 });
+  t.deepEqual(parseListenAddress('0.0.0.0:9464'), { host: '0.0.0.0', port: 9464 });
   t.deepEqual(parseListenAddress('127.0.0.1:9464'), { host: '127.0.0.1', port: 9464 });
   t.deepEqual(parseListenAddress('localhost:0'), { host: 'localhost', port: 0 });
   t.deepEqual(parseListenAddress('[::1]:9464'), { host: '::1', port: 9464 });
@@ -297,9 +300,10 @@ test('parseListenAddress reads :port as every interface, host:port and [ipv6]:po
 test('parseListenAddress refuses a value without a port, a bad port or a bad host', (t) => {
   const refuses = (value: string, why: string) =>
     t.throws(() => parseListenAddress(value), {
-      message: `listen address "${value}": ${why} (expected host:port, e.g. :9464, 127.0.0.1:9464, [::1]:9464)`,
+      message: `listen address "${value}": ${why} (expected [host:]port, e.g. 9464, 127.0.0.1:9464, 0.0.0.0:9464, [::1]:9464)`,
     });
-  refuses('9464', 'no port');
+  refuses('99999', 'port 99999 is out of range 0-65535');
+  refuses('-1', 'no port');
   refuses('localhost', 'no port');
   refuses('localhost:', 'no port');
   refuses(':', 'no port');

@@ -360,6 +360,12 @@ test('an out-of-range PIE is stored as NULL and flagged; teamId 0 is NULL; a row
       game_id: pieGame.id,
       detail: '1 row(s): PIE stored as NULL: -11 is not a fraction -1 to 1 (pie)',
     },
+    {
+      dataset: 'violations',
+      reason: 'duplicate_key',
+      game_id: twiceGame.id,
+      detail: "1 row(s) repeated an earlier row's key; the last of each was kept",
+    },
   ]);
   const flagged = await database.pool.query(
     `SELECT pie, (advanced_stats_json->>'PIE')::float8 AS raw, off_rating::float8

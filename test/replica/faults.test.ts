@@ -1,8 +1,15 @@
 import test from 'ava';
 import { request } from 'undici';
 import { TokenBucket } from '../../replica/server/tokenBucket.ts';
-import type { Replica } from '../../replica/server.ts';
-import { eventPlayerUrl, getJson, HEADERS, replicaFor, testSkeleton } from './replicaTestKit.ts';
+import type { FaultKind, Replica } from '../../replica/server.ts';
+import {
+  eventPlayerUrl,
+  getJson,
+  HEADERS,
+  queryToolUrl,
+  replicaFor,
+  testSkeleton,
+} from './replicaTestKit.ts';
 
 const gameIds = testSkeleton().games.map((game) => game.id);
 
@@ -161,4 +168,156 @@ test('latency is base ms per call plus µs per row', async (t) => {
   const elapsed = performance.now() - started;
   const modelled = 40 + (body.meta.rowsReturned * 20) / 1000;
   t.true(elapsed >= modelled - 1, `${elapsed} ms for a modelled ${modelled} ms`);
+});
+
+/** A replica with one fault at rate 1 on `key`, and one of its first final games. */
+async function alwaysFaulty(key: string, kind: FaultKind, retryAfterSeconds = 1) {
+  const replica = await replicaFor({ faults: { [key]: { rates: { [kind]: 1 }, retryAfterSeconds } } });
+  return replica;
+}
+
+const finals: string[] = testSkeleton()
+  .games.filter((game) => game.status === 3)
+  .map((game) => game.id);
+
+test('a 429Date fault sends Retry-After as an HTTP date that many seconds after its Date header', async (t) => {
+  const replica = await alwaysFaulty('schedule-full', '429Date', 3);
+  t.teardown(() => replica.close());
+  const limited = await getJson(`${replica.url}/api/schedule/full?leagueId=00&season=2025-26`);
+  t.is(limited.status, 429);
+  const retryAfter = limited.headers.get('retry-after') ?? '';
+  t.regex(retryAfter, /^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+  t.is(Date.parse(retryAfter) - Date.parse(limited.headers.get('date') ?? ''), 3000);
+  t.deepEqual(replica.stats().faults, { '429Date': 1 });
+});
+
+test('a 502 fault answers 502 with a JSON error body', async (t) => {
+  const replica = await alwaysFaulty('stats-boxscore', '502');
+  t.teardown(() => replica.close());
+  const answer = await getJson(
+    `${replica.url}/api/stats/boxscore?gameId=${finals[0]}&measureType=Traditional`,
+  );
+  t.is(answer.status, 502);
+  t.deepEqual(answer.body, { errors: { fault: ['injected 502'] } });
+});
+
+test('a stalledBody fault sends the headers and half the body, then nothing until the client gives up', async (t) => {
+  const replica = await replicaFor({ faults: { 'querytool-event-player': { rates: { stalledBody: 1 } } } });
+  t.teardown(() => replica.close());
+  const [url = ''] = batchUrls(replica, 1);
+  const response = await request(url, { headers: HEADERS, bodyTimeout: 300 });
+  t.is(response.statusCode, 200);
+  let received = 0;
+  const started = performance.now();
+  const error = await t.throwsAsync(
+    (async () => {
+      for await (const chunk of response.body) received += (chunk as Buffer).length;
+    })(),
+  );
+  t.is((error as { code?: string }).code, 'UND_ERR_BODY_TIMEOUT');
+  t.true(performance.now() - started >= 250, 'the body stalled instead of ending');
+  t.is(received, Math.floor(Number(response.headers['content-length']) / 2));
+  t.deepEqual(replica.stats().faults, { stalledBody: 1 });
+});
+
+test('an htmlPage fault answers 200 with an HTML error page', async (t) => {
+  const replica = await alwaysFaulty('querytool-game-player', 'htmlPage');
+  t.teardown(() => replica.close());
+  const url = queryToolUrl(replica, 'game/player', {
+    MeasureType: 'Advanced',
+    TeamGrouping: 'Y',
+    GameId: finals[0] ?? '',
+  });
+  const response = await fetch(url, { headers: HEADERS });
+  t.is(response.status, 200);
+  t.is(response.headers.get('content-type'), 'text/html; charset=utf-8');
+  t.regex(await response.text(), /^<!DOCTYPE html>\n<html><head><title>Service Unavailable<\/title>/);
+});
+
+test('an emptyBody fault answers a final game with a bare {} and 200; other endpoints are not faulted', async (t) => {
+  const replica = await alwaysFaulty('*', 'emptyBody');
+  t.teardown(() => replica.close());
+  const box = await getJson(`${replica.url}/api/stats/boxscore?gameId=${finals[0]}&measureType=Traditional`);
+  t.is(box.status, 200);
+  t.deepEqual(box.body, {});
+  const [url = ''] = batchUrls(replica, 1);
+  t.deepEqual((await getJson(url)).body, {});
+  // The schedule is not per-game data: the fault does not apply and is not counted.
+  const schedule = await getJson<{ leagueSchedule: unknown }>(
+    `${replica.url}/api/schedule/full?leagueId=00&season=2025-26`,
+  );
+  t.is(schedule.status, 200);
+  t.truthy(schedule.body.leagueSchedule);
+  t.deepEqual(replica.stats().faults, { emptyBody: 2 });
+});
+
+test('a foreignGame fault adds the rows of an unrequested game to a Query Tool answer', async (t) => {
+  const clean = await replicaFor();
+  const replica = await alwaysFaulty('querytool-event-player-FieldGoals', 'foreignGame');
+  t.teardown(() => Promise.all([clean.close(), replica.close()]));
+  type Answer = { meta: { rowsReturned: number }; players: { gameId: string }[] };
+  const requested = finals.slice(1, 3);
+  const path = eventPlayerUrl(replica, 'FieldGoals', requested).slice(replica.url.length);
+  const faulted = (await getJson<Answer>(replica.url + path)).body;
+  const real = (await getJson<Answer>(clean.url + path)).body;
+  const foreign = (await getJson<Answer>(eventPlayerUrl(clean, 'FieldGoals', finals.slice(0, 1)))).body;
+  // The season's first final game is the first one not requested.
+  t.deepEqual(faulted.players, [...real.players, ...foreign.players]);
+  t.is(faulted.meta.rowsReturned, real.players.length + foreign.players.length);
+  t.deepEqual([...new Set(faulted.players.map((row) => row.gameId))], [...requested, finals[0]]);
+});
+
+test('a foreignGame fault answers a one-game legacy call with another game’s payload', async (t) => {
+  const replica = await alwaysFaulty('stats-pbp', 'foreignGame');
+  t.teardown(() => replica.close());
+  const pbp = await getJson<{ game: { gameId: string } }>(`${replica.url}/api/stats/pbp?gameId=${finals[1]}`);
+  t.is(pbp.status, 200);
+  t.is(pbp.body.game.gameId, finals[0] as string);
+  const hustle = await alwaysFaulty('hustlestats-box', 'foreignGame');
+  t.teardown(() => hustle.close());
+  const response = await fetch(`${hustle.url}/api/hustlestats/${finals[1]}_hustlestats.xml`, {
+    headers: HEADERS,
+  });
+  const xml = await response.text();
+  t.is(response.status, 200);
+  t.true(xml.includes(finals[0] ?? 'none') && !xml.includes(finals[1] ?? 'none'));
+});
+
+test('a renamedStatsKey fault renames MIN, else the first stats key, in every row; not applied without stats', async (t) => {
+  const clean = await replicaFor();
+  const replica = await alwaysFaulty('*', 'renamedStatsKey');
+  t.teardown(() => Promise.all([clean.close(), replica.close()]));
+  type Answer = { players: { stats: Record<string, unknown> }[] };
+  const path = eventPlayerUrl(replica, 'FieldGoals', finals.slice(0, 1)).slice(replica.url.length);
+  const real = (await getJson<Answer>(clean.url + path)).body.players;
+  const renamed = (await getJson<Answer>(replica.url + path)).body.players;
+  t.is(renamed.length, real.length);
+  t.deepEqual(
+    renamed.map((row) => Object.keys(row.stats)),
+    real.map((row) => Object.keys(row.stats).map((key, index) => (index === 0 ? `${key}_V2` : key))),
+  );
+  t.deepEqual(
+    renamed.map((row) => Object.values(row.stats)),
+    real.map((row) => Object.values(row.stats)),
+  );
+  type Measured = { players: { stats: Record<string, unknown> }[] };
+  const trackingPath = queryToolUrl(replica, 'game/player', {
+    MeasureType: 'Tracking',
+    TeamGrouping: 'Y',
+    GameId: finals[0] as string,
+  }).slice(replica.url.length);
+  const tracked = (await getJson<Measured>(replica.url + trackingPath)).body.players;
+  const realTracked = (await getJson<Measured>(clean.url + trackingPath)).body.players;
+  t.true(realTracked.length > 0 && realTracked.every((row) => 'MIN' in row.stats));
+  t.deepEqual(
+    tracked.map((row) => row.stats.MIN_V2),
+    realTracked.map((row) => row.stats.MIN),
+  );
+  t.true(tracked.every((row) => !('MIN' in row.stats)));
+  // The box score has no `stats` object: the fault does not apply, and is not counted.
+  const box = await getJson<{ game: { gameId: string } }>(
+    `${replica.url}/api/stats/boxscore?gameId=${finals[0]}&measureType=Traditional`,
+  );
+  t.is(box.body.game.gameId, finals[0] as string);
+  t.deepEqual(replica.stats().faults, { renamedStatsKey: 2 });
 });

@@ -332,6 +332,26 @@ test('a box score field of the wrong shape is a schema mismatch naming the field
   t.like(failure(boxScoreTraditional, { game: { gameId: GAME } }), { reason: 'schema_mismatch' });
 });
 
+test('a NUL character in a box score or play-by-play text is a schema mismatch naming the field: PostgreSQL cannot store it', (t) => {
+  const box = failure(
+    boxScoreTraditional,
+    boxScore(team(BKN, [player(1), player(2, { name: 'Nul\u0000Name' })]), team(GSW, [player(3)])),
+  );
+  t.deepEqual(box, {
+    reason: 'schema_mismatch',
+    detail: 'game.homeTeam.players.1.name: a text with a NUL character, which PostgreSQL cannot store',
+  });
+  // A key the schema does not read, kept in the raw JSON column, is refused the same way.
+  const rawKey = failure(
+    boxScoreTraditional,
+    boxScore(team(BKN, [player(1, {}, { 'odd\u0000key': 1 })]), team(GSW, [player(3)])),
+  );
+  t.is(
+    rawKey.detail,
+    'game.homeTeam.players.0.statistics.odd\u0000key: a text with a NUL character, which PostgreSQL cannot store',
+  );
+});
+
 // ---- play-by-play ----
 
 function action(actionNumber: number, period: number, fields: Row = {}) {

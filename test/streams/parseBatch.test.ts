@@ -67,18 +67,98 @@ test('rows of a game that was not requested are dropped, counted and quarantined
   );
 });
 
-test('a game id sent as a number is a schema failure that fails that game only', (t) => {
-  const { loaded, coverage, quarantine } = parse([A, B], responses([shot(22500001, '1'), shot(B, '1')]));
-  t.deepEqual(loaded, [B]);
-  // 22500001 lost its leading zeros: it names no requested game, so A comes back with no rows.
+test('a game id that lost its leading zeros (22500001, "022500001") fails its own game, not a game of fewer rows', (t) => {
+  // A keeps two valid rows beside the broken one: before, A was stored complete with a row missing.
+  for (const lost of [22500001, '022500001']) {
+    const { loaded, coverage, quarantine, rows, unattributed } = parse(
+      [A, B],
+      responses([shot(A, '1'), shot(lost, '2'), shot(A, '3'), shot(B, '1')]),
+    );
+    t.deepEqual(loaded, [B]);
+    t.is(rows.length, 1);
+    t.is(unattributed, 0);
+    t.deepEqual(
+      coverage.map((row) => [row.gameId, row.status, row.reason]),
+      [
+        [A, 'failed', 'schema_mismatch'],
+        [B, 'complete', null],
+      ],
+    );
+    t.deepEqual(
+      quarantine.map((entry) => [entry.reason, entry.gameId]),
+      [['schema_mismatch', A]],
+    );
+  }
+});
+
+test('an invalid row naming none of several requested games keeps nothing of the batch: its halves are fetched again', (t) => {
+  // 0092500001 has no season type 9: a corrupt id, whose row may be any requested game's.
+  const { loaded, coverage, quarantine, rows, unattributed } = parse(
+    [A, B],
+    responses([shot(A, '1'), shot('0092500001', '2'), shot(B, '1')]),
+  );
+  t.is(unattributed, 1);
+  t.deepEqual([loaded, coverage, quarantine, rows], [[], [], [], []]);
+});
+
+test("in a batch of one game, an invalid row naming another id is that game's: the game fails", (t) => {
+  const { loaded, coverage, quarantine, unattributed } = parse(
+    [A],
+    responses([shot(A, '1'), shot('0092500001', '2')]),
+  );
+  t.is(unattributed, 0);
+  t.deepEqual(loaded, []);
+  t.deepEqual(
+    coverage.map((row) => [row.gameId, row.status, row.reason]),
+    [[A, 'failed', 'schema_mismatch']],
+  );
+  t.deepEqual(
+    quarantine.map((entry) => [entry.reason, entry.gameId, entry.detail]),
+    [['schema_mismatch', A, '1 row(s): FieldGoals: gameId a game id has a season type digit 1-6']],
+  );
+});
+
+test('a NUL character in a row fails its game as a schema mismatch: PostgreSQL can store it neither as text nor as JSON', (t) => {
+  const { loaded, coverage, quarantine } = parse(
+    [A, B],
+    responses([shot(A, '1', { name: 'Nul\u0000Name' }), shot(B, '1', { 'x\u0000': 1 })]),
+  );
+  t.deepEqual(loaded, []);
   t.deepEqual(
     coverage.map((row) => [row.gameId, row.status, row.reason]),
     [
-      [A, 'failed', 'no_rows_for_final_game'],
-      [B, 'complete', null],
+      [A, 'failed', 'schema_mismatch'],
+      [B, 'failed', 'schema_mismatch'],
     ],
   );
-  t.deepEqual(quarantine.map((entry) => entry.reason).sort(), ['no_rows_for_final_game', 'schema_mismatch']);
+  t.deepEqual(
+    quarantine.map((entry) => entry.detail),
+    [
+      '1 row(s): FieldGoals: name: a text with a NUL character, which PostgreSQL cannot store',
+      '1 row(s): FieldGoals: x\u0000: a text with a NUL character, which PostgreSQL cannot store',
+    ],
+  );
+});
+
+test('a row repeating a natural key is kept once, counted and quarantined as duplicate_key; the game stays complete', (t) => {
+  const { loaded, coverage, quarantine, rows, telemetry } = parse(
+    [A],
+    responses([shot(A, '1'), shot(A, '2'), shot(A, '1', { x: 11 })]),
+  );
+  t.deepEqual(loaded, [A]);
+  t.is(rows.length, 2);
+  t.is(telemetry.duplicates, 1);
+  t.deepEqual(
+    coverage.map((row) => [row.gameId, row.status, row.rowCount]),
+    [[A, 'complete', 2]],
+  );
+  t.deepEqual(
+    quarantine.map((entry) => [entry.reason, entry.gameId, entry.detail]),
+    [['duplicate_key', A, "1 row(s) repeated an earlier row's key; the last of each was kept"]],
+  );
+  // The last of the repeated rows is the one kept.
+  const x = shotChart.table.columns.findIndex((column) => column.name === 'x');
+  t.is(rows.find((row) => row[1] === 1)?.[x], 11);
 });
 
 test('an invalid row fails its game: nothing of it is stored as complete', (t) => {

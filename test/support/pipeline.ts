@@ -4,7 +4,7 @@ import type pg from 'pg';
 import pino from 'pino';
 import { type Replica, type ReplicaOptions, startReplica } from '../../replica/server.ts';
 import { callPolicy, RETRY_POLICY } from '../../src/main.ts';
-import { HttpClient } from '../../src/sources/httpClient.ts';
+import { HttpClient, type HttpClientConfig } from '../../src/sources/httpClient.ts';
 import type { RetryPolicy } from '../../src/sources/upstreamCall.ts';
 import { type BackfillOptions, type BackfillSummary, backfill } from '../../src/streams/backfill.ts';
 import { shotChart } from '../../src/streams/shotChart.ts';
@@ -31,7 +31,10 @@ export const FAST_RETRY: RetryPolicy = {
 
 export interface TestBackfill {
   readonly pool: pg.Pool;
-  readonly replica: Replica;
+  /** The replica in this process, or one in another (its URL). */
+  readonly replica: Pick<Replica, 'url'>;
+  /** Client settings beyond the base URL and key (timeouts, body limit). */
+  readonly http?: Omit<HttpClientConfig, 'baseUrl' | 'apiKey'>;
   readonly options?: Partial<BackfillOptions>;
   readonly retry?: RetryPolicy;
   readonly rate?: number;
@@ -39,7 +42,7 @@ export interface TestBackfill {
 }
 
 export async function runTestBackfill(run: TestBackfill): Promise<BackfillSummary> {
-  const http = new HttpClient({ baseUrl: run.replica.url, apiKey: TEST_API_KEY });
+  const http = new HttpClient({ ...run.http, baseUrl: run.replica.url, apiKey: TEST_API_KEY });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   try {
     return await backfill(

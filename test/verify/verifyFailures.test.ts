@@ -77,7 +77,7 @@ test.serial('a final game without coverage fails verify (65) and is named', asyn
   t.is(cli.status, 65, cli.stderr);
   t.regex(
     cli.stdout,
-    /^verify 2025-26 Regular Season \(shot_chart\): FAILED, 7 passed, 1 failed, 1 informational\n/,
+    /^verify 2025-26 Regular Season \(shot_chart\): FAILED, 8 passed, 1 failed, 1 informational\n/,
   );
   t.true(cli.stdout.includes(`\n        ${unloaded}: no coverage\n`));
   t.deepEqual(
@@ -101,13 +101,26 @@ test.serial('a game whose coverage failed is named with its reason, in date orde
       [failed, `${failed}: failed: http_400`],
       [unloaded, `${unloaded}: no coverage`],
     ]);
-    const [coverage, ...others] = await failing();
+    const { rows: held } = await db.pool.query<{ n: number }>(
+      'SELECT count(*)::int AS n FROM nba.shot_chart WHERE game_id = $1',
+      [failed],
+    );
+    const [coverage, orphans, ...others] = await failing();
     t.deepEqual(others, []);
     t.is(coverage?.value, '3/5 final games (60.0%), 2 missing or failed');
     t.deepEqual(
       coverage?.details,
       rows.map((row) => detail.get(row.game_id)),
     );
+    // Its rows are still there, which failed coverage never vouches for.
+    t.deepEqual(orphans, {
+      name: 'shot_chart.rows_without_coverage',
+      dataset: 'shot_chart',
+      status: 'fail',
+      value: `${held[0]?.n} rows in 1 game without complete or empty coverage`,
+      expected: 'no rows in nba.shot_chart for a game the dataset does not cover',
+      details: [`${failed}: ${held[0]?.n} rows, coverage failed: http_400`],
+    });
   } finally {
     await db.pool.query(
       `UPDATE nba_ingest.coverage SET status = 'complete', reason = NULL WHERE dataset = 'shot_chart' AND game_id = $1`,
@@ -121,7 +134,7 @@ test.serial('once every final game is covered verify passes (0)', async (t) => {
   t.deepEqual(await failing(), []);
   const cli = verifyShotChart();
   t.is(cli.status, 0, cli.stderr);
-  t.true(cli.stdout.includes('pass    shot_chart.coverage             4/4 final games (100.0%)'));
+  t.true(cli.stdout.includes('pass    shot_chart.coverage               4/4 final games (100.0%)'));
 });
 
 test.serial('rows deleted behind complete coverage fail row_counts (65), naming the game', async (t) => {
@@ -289,7 +302,7 @@ test.serial('--json parses and holds the same checks, in the same order, as the 
   t.is(report.seasonType, 'Regular Season');
   t.deepEqual(report.datasets, ['shot_chart']);
   t.false(report.passed);
-  t.deepEqual(report.counts, { pass: 7, fail: 1, info: 1 });
+  t.deepEqual(report.counts, { pass: 8, fail: 1, info: 1 });
   t.deepEqual(
     report.checks.map((check) => [check.status === 'fail' ? 'FAIL' : check.status, check.name]),
     tableChecks(table.stdout),

@@ -42,7 +42,7 @@ test.serial(
     const report = await verify(db.pool, SCOPE);
 
     t.true(report.passed);
-    t.deepEqual(report.counts, { pass: 8, fail: 0, info: 1 });
+    t.deepEqual(report.counts, { pass: 9, fail: 0, info: 1 });
     const byName = new Map(report.checks.map((check) => [check.name, check]));
     t.deepEqual(byName.get('shot_chart.coverage'), {
       name: 'shot_chart.coverage',
@@ -53,6 +53,10 @@ test.serial(
       details: [],
     });
     t.is(byName.get('shot_chart.row_counts')?.value, `0 of ${totals.games} covered games differ`);
+    t.is(
+      byName.get('shot_chart.rows_without_coverage')?.value,
+      '0 rows in 0 games without complete or empty coverage',
+    );
     t.is(
       byName.get('shot_chart.truncated_responses')?.value,
       `0 of ${ledger?.responses} committed responses`,
@@ -154,7 +158,7 @@ test.serial('the tracking checks pass with 100% coverage and 10–40 players per
   const games = testSkeleton().games.filter((game) => game.status === 3).length;
   const report = await verify(db.pool, { ...SCOPE, datasets: [tracking] });
   t.true(report.passed);
-  t.deepEqual(report.counts, { pass: 7, fail: 0, info: 1 });
+  t.deepEqual(report.counts, { pass: 8, fail: 0, info: 1 });
   const byName = new Map(report.checks.map((check) => [check.name, check]));
   t.is(byName.get('tracking.coverage')?.value, `${games}/${games} final games (100.0%)`);
   t.regex(byName.get('tracking.players_per_game')?.value ?? '', new RegExp(`^0 of ${games} games outside`));
