@@ -7,8 +7,7 @@
 // bench/results/. A benchmark, not a test: nothing here asserts.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -18,7 +17,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { writeBatch } from '../src/sinks/batchWriter.ts';
 import { copyRowEncoder, copyTextChunks } from '../src/sinks/copyText.ts';
-import { startEmbeddedPostgres } from '../src/sinks/embeddedPostgres.ts';
+import { startThrowawayPostgres } from '../src/sinks/embeddedPostgres.ts';
 import type { BackfillSummary } from '../src/streams/backfill.ts';
 import { DATASETS } from '../src/streams/datasets.ts';
 import { shotChart } from '../src/streams/shotChart.ts';
@@ -134,16 +133,7 @@ async function main(): Promise<void> {
 /** DATABASE_URL's server, or a throwaway embedded PostgreSQL like `npm test` starts. */
 async function databaseServer(): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, stop: async () => undefined };
-  const directory = await mkdtemp(join(tmpdir(), 'nba-ingest-bench-'));
-  await chmod(directory, 0o755);
-  const embedded = await startEmbeddedPostgres({ dataDir: join(directory, 'postgres') });
-  return {
-    url: embedded.url,
-    stop: async () => {
-      await embedded.stop();
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
+  return startThrowawayPostgres('nba-ingest-bench-');
 }
 
 /** Every database the bench creates, dropped at the end. */

@@ -161,7 +161,12 @@ async function runCase(
     }
     const rerunNeeded = first.exitCode !== 0;
     const rerun = rerunNeeded ? await attempt(spec.runner, db, run) : null;
-    const backends = await leftBackends(db);
+    const afterRuns = await leftBackends(db);
+    const seen = [first.left, rerun?.left ?? null, afterRuns].filter((left) => left !== null);
+    const backends = {
+      copy: Math.max(...seen.map((left) => left.copy)),
+      inTransaction: Math.max(...seen.map((left) => left.inTransaction)),
+    };
     const actual = await tableChecksums(db.pool, run.datasets);
     const differingTables = Object.keys(expected).filter(
       (table) => JSON.stringify(actual[table]) !== JSON.stringify(expected[table]),
@@ -201,6 +206,11 @@ interface Attempt {
   readonly exitCode: number | null;
   readonly message: string | null;
   readonly watch: PoolWatch | null;
+  /**
+   * Backends left in COPY or in a transaction as the run ended, read while its pool still holds its
+   * connections (in-process only: a CLI's connections end with its process).
+   */
+  readonly left: { copy: number; inTransaction: number } | null;
 }
 
 function attempt(runner: FaultRunner, db: TestDatabase, run: Run): Promise<Attempt> {
@@ -228,6 +238,7 @@ async function inProcessAttempt(db: TestDatabase, run: Run): Promise<Attempt> {
       exitCode: recorded.exitCode,
       message: null,
       watch,
+      left: await leftBackends(db),
     };
   } finally {
     await database.close();
@@ -259,7 +270,7 @@ async function cliAttempt(db: TestDatabase, run: Run): Promise<Attempt> {
   const said =
     lines.find((line) => line.startsWith('nba-ingest:')) ??
     (exitCode === 0 ? null : lines.slice(-3).join(' | ').slice(0, 500) || null);
-  return { outcome: (await lastRun(db.pool)).outcome, exitCode, message: said, watch: null };
+  return { outcome: (await lastRun(db.pool)).outcome, exitCode, message: said, watch: null, left: null };
 }
 
 async function lastRun(pool: pg.Pool): Promise<{ outcome: string; exitCode: number | null }> {
@@ -410,7 +421,7 @@ class FaultInjector {
   }
 }
 
-/** Backends of the database still in a COPY, or idle inside a transaction, once its runs are over. */
+/** Backends of the database (but this query's) in a COPY, or idle inside a transaction. */
 async function leftBackends(db: TestDatabase): Promise<{ copy: number; inTransaction: number }> {
   const { rows } = await db.pool.query<{ copy: number; in_transaction: number }>(
     `SELECT count(*) FILTER (WHERE query LIKE 'COPY %' AND state <> 'idle')::int AS copy,

@@ -169,8 +169,11 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
   const replicas: Replica[] = [];
   const databases: TestDatabase[] = [];
   try {
-    const clean = await startTestReplica();
+    // No cost limit: the ledger's 504s must all be injected ones, whatever batches the planner picks.
+    const costLimits = { 'querytool-game-lineups-Advanced': null };
+    const clean = await startTestReplica({ costLimits });
     const flaky = await startTestReplica({
+      costLimits,
       faults: faultMatrixConfig(config.rate, config.seed, config.retryAfterSeconds),
     });
     replicas.push(clean, flaky);

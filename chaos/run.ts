@@ -2,11 +2,8 @@
 // the fault matrix, crash and resume, database faults, the bad-input corpus and the secrets search
 // over more games, more points and more faults; `--soak` runs the daemon over a simulated month.
 // Prints each experiment's figures and exits 1 when any experiment saw a problem.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startEmbeddedPostgres } from '../src/sinks/embeddedPostgres.ts';
+import { startThrowawayPostgres } from '../src/sinks/embeddedPostgres.ts';
 import { createTestDatabase } from '../test/support/database.ts';
 import { badInputProblems, reportBadInput, runBadInput } from './badInput.ts';
 import { crashResumeProblems, reportCrashResume, runCrashResume } from './crashResume.ts';
@@ -157,14 +154,13 @@ function usageError(message: string): never {
 /** DATABASE_URL's server, or a throwaway embedded PostgreSQL the experiments create databases on. */
 async function databaseServer(): Promise<() => Promise<void>> {
   if (process.env.DATABASE_URL) return async () => undefined;
-  const directory = await mkdtemp(join(tmpdir(), 'nba-ingest-chaos-'));
-  await chmod(directory, 0o755);
-  const embedded = await startEmbeddedPostgres({ dataDir: join(directory, 'postgres') });
+  const embedded = await startThrowawayPostgres('nba-ingest-chaos-');
   process.env.DATABASE_URL = embedded.url;
-  return async () => {
-    await embedded.stop();
-    await rm(directory, { recursive: true, force: true });
-  };
+  // Ctrl-C: the embedded server and its directory still go.
+  process.once('SIGINT', () => {
+    embedded.stop().finally(() => process.exit(130));
+  });
+  return () => embedded.stop();
 }
 
 async function main(): Promise<number> {

@@ -409,6 +409,21 @@ const counts = (record: Record<string, number | undefined>) =>
     .map(([key, n]) => `${key} ${n}`)
     .join(', ') || 'none';
 
+/**
+ * The mean lowest heap in use of days 6-10 (after the first days' warm-up) and of the last 5 days:
+ * what a leak raises day after day, where peaks follow each day's load. Null below 15 days.
+ */
+function heapFloorGrowth(memory: readonly DayMemory[]): { early: number; last: number } | null {
+  if (memory.length < 15) return null;
+  const mean = (days: readonly DayMemory[]) => {
+    const floors = days.map((day) => day.minHeapUsedKb).filter((kb): kb is number => kb !== null);
+    return floors.length === 0 ? null : floors.reduce((sum, kb) => sum + kb, 0) / floors.length;
+  };
+  const early = mean(memory.slice(5, 10));
+  const last = mean(memory.slice(-5));
+  return early === null || last === null ? null : { early, last };
+}
+
 /** What must not be after the soak: a final game missing, verify failing, an unclean stop. */
 export function soakProblems(figures: SoakFigures): string[] {
   const problems: string[] = [];
@@ -421,6 +436,11 @@ export function soakProblems(figures: SoakFigures): string[] {
   if (Object.values(figures.faults).every((n) => !n)) problems.push('no fault was injected');
   if (figures.memory.length !== figures.days)
     problems.push(`memory read on ${figures.memory.length} of ${figures.days} days`);
+  const growth = heapFloorGrowth(figures.memory);
+  if (growth !== null && growth.last > growth.early * 1.5 + 8 * 1024)
+    problems.push(
+      `the heap floor grew from ${Math.round(growth.early / 1024)} MB (days 6-10) to ${Math.round(growth.last / 1024)} MB (last 5 days): a leak`,
+    );
   return problems;
 }
 

@@ -163,8 +163,9 @@ export async function writeRecords(pool: pg.Pool, records: IngestRecords): Promi
 
 /**
  * Runs `work` in one transaction, again on a new connection when the connection was lost before
- * COMMIT was sent (the server rolled it back). A loss during COMMIT is not retried: whether it
- * committed is unknown, and a second ledger would double the first; a rerun settles it by coverage.
+ * COMMIT was issued (the server rolled it back). A loss from COMMIT on is not retried, even one
+ * that happened just before it: whether it committed cannot be told apart, and a second ledger
+ * would double the first; a rerun settles it by coverage.
  */
 async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {

@@ -3,10 +3,11 @@
 // server, so it may be run again on a new connection; a run that still cannot write is safe to rerun.
 
 /**
- * SQLSTATE 57P01-57P03 (admin or crash shutdown, cannot connect now) and class 08 (connection
- * exception): the server ended or refused the session, not the statement.
+ * SQLSTATE 57P01-57P03 and 57P05 (admin or crash shutdown, cannot connect now, idle session
+ * timeout) and class 08 (connection exception): the server ended or refused the session, not the
+ * statement.
  */
-const LOST_CODES = /^(57P0[123]|08\d\d\d)$/;
+const LOST_CODES = /^(57P0[1235]|08\d\d\d)$/;
 /** Socket errors of a connection that went away under the client. */
 const LOST_SOCKET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
 /** node-postgres reports a connection that closed under a query with these messages and no code. */

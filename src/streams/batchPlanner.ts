@@ -266,7 +266,8 @@ export function feedbackOf(calls: readonly CallRecord[]): PlannerFeedback[] {
     const games = call.gameCount;
     if (call.truncated && call.rowsReturned !== null) {
       feedback.push({ type: 'truncated', key, games, rowsReturned: call.rowsReturned });
-    } else if (call.action === 'accepted' && call.rowsReturned !== null) {
+    } else if ((call.action === 'accepted' || call.action === 'quarantined') && call.rowsReturned !== null) {
+      // A quarantined answer still says how many rows that many games come to.
       feedback.push({ type: 'accepted', key, games, rows: call.rowsReturned });
     } else if (
       call.action === 'split' &&

@@ -162,8 +162,12 @@ async function handleOutcome(
   telemetry.stageMs.parse += parseMs;
   if (parsed.unattributed > 0) {
     telemetry.splits += 1;
-    if (pool) await writeRecords(pool, { ledger });
     const reason = 'unattributed_rows';
+    // The answers were read, then thrown away for their halves: the ledger says so, not "quarantined".
+    const split = ledger.map((row) =>
+      row.action === 'quarantined' ? { ...row, action: 'split' as const, reason } : row,
+    );
+    if (pool) await writeRecords(pool, { ledger: split });
     telemetry.batches.push({ ...base, outcome: 'split', reason, rows: 0, parseMs, copyMs: 0, mergeMs: 0 });
     context.logger.warn({ ids: outcome.batch.length, rows: parsed.unattributed, reason }, 'batch split');
     const half = Math.ceil(outcome.batch.length / 2);
@@ -495,10 +499,10 @@ export function sourceCalls(dataset: QueryToolDataset): readonly QueryToolCall[]
 }
 
 function checkRows(call: DatasetCall, rows: readonly unknown[], idField: string): CheckedRow[] {
-  const declared = declaredStatsKeys(call);
+  const renamed = renamedStat(rows, declaredStatsKeys(call));
   return rows.map((raw) => {
     const parsed = call.rowSchema.safeParse(raw);
-    const drift = parsed.success ? (renamedStat(raw, declared) ?? unstorableText(raw)) : null;
+    const drift = parsed.success ? (renamed ?? unstorableText(raw)) : null;
     if (parsed.success && drift === null) return { row: parsed.data };
     const issue = parsed.success ? undefined : parsed.error.issues[0];
     return {
@@ -557,20 +561,28 @@ function objectSchema(schema: z.ZodType): z.ZodObject | undefined {
 }
 
 /**
- * Schema drift the row schema lets through: a declared stat absent from the row while a stat it does
- * not declare is there — a renamed key (`FGM` sent as `FGM_MADE`), whose value would otherwise be
- * stored as NULL (or, in a raw stats column, under a name nothing reads).
+ * Schema drift the row schema lets through: a declared stat absent from every row of an answer
+ * while a look-alike stat it does not declare (its name starts with the declared one's, `_` aside) is in
+ * every row — a renamed key (`MIN` sent as `MIN_PLAYED`), whose value would otherwise be stored as
+ * NULL. Declared stats are optional one row at a time (a shot without an assist has no
+ * AST_BY_PLAYER_ID) and an answer may carry stats nobody declared, so only a missing key and its
+ * stand-in together, over the whole answer, say it.
  */
-function renamedStat(raw: unknown, declared: readonly string[]): string | null {
-  if (declared.length === 0) return null;
-  const stats = (raw as { stats?: unknown }).stats;
-  if (typeof stats !== 'object' || stats === null) return null;
-  const missing = declared.find((key) => !(key in stats));
-  if (missing === undefined) return null;
+function renamedStat(rows: readonly unknown[], declared: readonly string[]): string | null {
+  if (declared.length === 0 || rows.length === 0) return null;
+  const all = rows.map((raw) => (raw as { stats?: unknown } | null)?.stats);
+  if (!all.every((stats): stats is object => typeof stats === 'object' && stats !== null)) return null;
+  const inEveryRow = (key: string) => all.every((stats) => key in stats);
   const known = new Set(declared);
-  const unknown = Object.keys(stats).find((key) => !known.has(key));
-  if (unknown === undefined) return null;
-  return `stats.${missing} is absent and stats.${unknown} is not declared: a renamed stats key`;
+  const extras = Object.keys(all[0] as object).filter((key) => !known.has(key) && inEveryRow(key));
+  const bare = (key: string) => key.replaceAll('_', '').toUpperCase();
+  for (const missing of declared) {
+    if (all.some((stats) => missing in stats)) continue;
+    const standIn = extras.find((key) => bare(key).startsWith(bare(missing)));
+    if (standIn !== undefined)
+      return `stats.${missing} is absent from every row and stats.${standIn} is not declared: a renamed stats key`;
+  }
+  return null;
 }
 
 /**

@@ -106,7 +106,7 @@ export function countCalls(telemetry: DatasetTelemetry, calls: readonly CallReco
   for (const call of calls) {
     const measure = call.measure ?? call.endpoint;
     telemetry.calls[measure] = (telemetry.calls[measure] ?? 0) + 1;
-    // A quarantined answer was read too: its rows of the requested games are committed.
+    // A quarantined answer was read too: its sound rows are committed unless the batch is split.
     if (call.action === 'accepted' || call.action === 'quarantined') {
       telemetry.acceptedRows[measure] = (telemetry.acceptedRows[measure] ?? 0) + (call.rowsReturned ?? 0);
     }

@@ -103,18 +103,20 @@ test('a corrupt game id fails its own game only; the other games of its batch lo
   ]);
   // The batch of 4 (whose rows could not all be attributed) went back as 2 + 2, then the half with
   // the corrupt id as 1 + 1; every FieldGoals request is in the ledger.
-  const requests = await db.pool.query<{ game_count: number; first_game_id: string }>(
-    `SELECT game_count, first_game_id FROM nba_ingest.requests
+  // The two answers thrown away for their halves are recorded as split; the bad games' own answers
+  // as quarantined.
+  const requests = await db.pool.query<{ game_count: number; first_game_id: string; action: string }>(
+    `SELECT game_count, first_game_id, action FROM nba_ingest.requests
       WHERE measure = 'FieldGoals' ORDER BY request_id`,
   );
   t.deepEqual(
-    requests.rows.map((row) => [row.game_count, row.first_game_id]),
+    requests.rows.map((row) => [row.game_count, row.first_game_id, row.action]),
     [
-      [4, games[0]],
-      [2, games[0]],
-      [1, games[0]],
-      [1, games[1]],
-      [2, games[2]],
+      [4, games[0], 'split'],
+      [2, games[0], 'split'],
+      [1, games[0], 'quarantined'],
+      [1, games[1], 'quarantined'],
+      [2, games[2], 'accepted'],
     ],
   );
 });

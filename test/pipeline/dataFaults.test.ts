@@ -67,7 +67,10 @@ test('a renamed stats key fails its games as schema_mismatch instead of storing 
   const quarantine = await run.db.pool.query<{ detail: string }>(
     `SELECT detail FROM nba_ingest.quarantine WHERE reason = 'schema_mismatch' ORDER BY game_id LIMIT 1`,
   );
-  t.regex(quarantine.rows[0]?.detail ?? '', /stats\.MIN is absent and stats\.MIN_V2 is not declared/);
+  t.regex(
+    quarantine.rows[0]?.detail ?? '',
+    /stats\.MIN is absent from every row and stats\.MIN_V2 is not declared/,
+  );
   const rows = await run.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM nba.tracking_stats');
   t.is(rows.rows[0]?.n, 0);
 });

@@ -161,6 +161,39 @@ test('a row repeating a natural key is kept once, counted and quarantined as dup
   t.is(rows.find((row) => row[1] === 1)?.[x], 11);
 });
 
+test('a declared stat renamed in every row of an answer fails its games as a schema mismatch', (t) => {
+  const renamed = (gameId: GameId) => {
+    const { FG_LAYUP, ...stats } = shot(gameId, '1').stats;
+    return shot(gameId, '1', { stats: { ...stats, FG_LAYUP_V2: FG_LAYUP } });
+  };
+  const { loaded, coverage, quarantine } = parse([A, B], responses([renamed(A), renamed(B)]));
+  t.deepEqual(loaded, []);
+  t.deepEqual(
+    coverage.map((row) => [row.gameId, row.status, row.reason]),
+    [
+      [A, 'failed', 'schema_mismatch'],
+      [B, 'failed', 'schema_mismatch'],
+    ],
+  );
+  t.regex(
+    quarantine[0]?.detail ?? '',
+    /stats\.FG_LAYUP is absent from every row and stats\.FG_LAYUP_V2 is not declared/,
+  );
+});
+
+test('an optional stat absent from some rows, or a stat nobody declared, is no schema drift', (t) => {
+  const { AST_BY_PLAYER_ID: _, ...unassisted } = shot(B, '1').stats;
+  const { loaded, quarantine } = parse(
+    [A, B],
+    responses([
+      shot(A, '1', { stats: { ...shot(A, '1').stats, SHOT_DISTANCE: 2 } }),
+      shot(B, '1', { stats: { ...unassisted, SHOT_DISTANCE: 24 } }),
+    ]),
+  );
+  t.deepEqual(loaded, [A, B]);
+  t.deepEqual(quarantine, []);
+});
+
 test('an invalid row fails its game: nothing of it is stored as complete', (t) => {
   const bad = shot(A, '2', { period: 0 });
   const { loaded, coverage, rows } = parse([A, B], responses([shot(A, '1'), bad, shot(B, '1')]));
