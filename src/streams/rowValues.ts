@@ -110,22 +110,36 @@ export function statValues(
  * Where a payload holds a NUL character, in a text or a key (`name`, `stats.X`), or undefined:
  * PostgreSQL stores it in neither text nor jsonb, so such a row cannot be stored as it arrived.
  */
-export function nulCharacterAt(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\0') ? path || '(the value)' : undefined;
+export function nulCharacterAt(value: unknown): string | undefined {
+  const path = nulPath(value);
+  return path === undefined ? undefined : path.join('.') || '(the value)';
+}
+
+/**
+ * The keys down to a NUL character, built only on the way back from one: every row takes this
+ * walk, and a path string per key would cost more than the walk itself.
+ */
+function nulPath(value: unknown): (string | number)[] | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? [] : undefined;
   if (typeof value !== 'object' || value === null) return undefined;
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index++) {
-      const found = nulCharacterAt(value[index], path ? `${path}.${index}` : String(index));
-      if (found !== undefined) return found;
+      const found = nulPath(value[index]);
+      if (found !== undefined) {
+        found.unshift(index);
+        return found;
+      }
     }
     return undefined;
   }
   // for…in rather than Object.entries: no array per object on a path every row takes.
   for (const key in value) {
-    const at = path ? `${path}.${key}` : key;
-    if (key.includes('\0')) return at;
-    const found = nulCharacterAt((value as Record<string, unknown>)[key], at);
-    if (found !== undefined) return found;
+    if (key.includes('\0')) return [key];
+    const found = nulPath((value as Record<string, unknown>)[key]);
+    if (found !== undefined) {
+      found.unshift(key);
+      return found;
+    }
   }
   return undefined;
 }
