@@ -36,11 +36,18 @@ export interface QueryToolCall {
    */
   readonly readRows?: (rows: readonly unknown[]) => readonly unknown[];
   /**
-   * What `readRows`' output says of an answer to the ids requested: the reason some of its rows
-   * will be quarantined (`unrequested_game`, `schema_mismatch`), or null. The call's ledger record
-   * carries it, so a data fault leaves its trace where the transport faults leave theirs.
+   * What `readRows`' output says of an answer to the ids requested, or null when nothing: the reason
+   * some of its rows will be quarantined (`unrequested_game`, `schema_mismatch`), which the call's
+   * ledger record carries, so a data fault leaves its trace where the transport faults leave theirs;
+   * or, with `split`, that the answer cannot be read for that many ids (rows that name none of them)
+   * and a request of fewer can: a size failure, split like a truncated one.
    */
-  readonly inspect?: (rows: readonly unknown[], requested: readonly string[]) => string | null;
+  readonly inspect?: (rows: readonly unknown[], requested: readonly string[]) => AnswerVerdict | null;
+}
+
+export interface AnswerVerdict {
+  readonly reason: string;
+  readonly split?: boolean;
 }
 
 export interface QueryToolResponse {
@@ -187,7 +194,7 @@ export class QueryToolSource {
     records: CallRecord[],
   ): Observable<CallStep<QueryToolResponse>> {
     const limit = Math.max(1, Math.floor(this.#config.chunkLimit?.(call) ?? Infinity));
-    if (batch.length <= limit) return this.#call(call, batch, records);
+    if (batch.length <= limit) return this.#call(call, batch, batch, records);
     const count = Math.ceil(batch.length / limit);
     const size = Math.ceil(batch.length / count);
     const chunks = Array.from({ length: count }, (_, index) => batch.slice(index * size, (index + 1) * size));
@@ -198,7 +205,7 @@ export class QueryToolSource {
       truncated: false,
     };
     return from(chunks).pipe(
-      concatMap((chunk) => this.#call(call, chunk, records)),
+      concatMap((chunk) => this.#call(call, chunk, batch, records)),
       takeWhile((step) => step.ok && !step.truncated, true),
       reduce<CallStep<QueryToolResponse>, CallStep<QueryToolResponse>>((joined, step) => {
         if (!joined.ok || !step.ok || step.truncated) return joined.ok ? step : joined;
@@ -209,9 +216,11 @@ export class QueryToolSource {
     );
   }
 
+  /** One request for `batch` (a chunk of `requested`, the batch the answer is judged for). */
   #call(
     call: QueryToolCall,
     batch: readonly string[],
+    requested: readonly string[],
     records: CallRecord[],
   ): Observable<CallStep<QueryToolResponse>> {
     const { policy, maxRowsReturned } = this.#config;
@@ -222,8 +231,16 @@ export class QueryToolSource {
       // A truncated answer is thrown away whole: no point in reading its rows.
       const value =
         call.readRows && !truncated ? { ...envelope, rows: call.readRows(envelope.rows) } : envelope;
-      const quarantined = truncated ? null : (call.inspect?.(value.rows, batch) ?? null);
-      return { value, rowsReturned: envelope.rowsReturned, truncated, quarantined };
+      const verdict = truncated ? null : (call.inspect?.(value.rows, requested) ?? null);
+      if (verdict?.split) {
+        throw new UpstreamError(
+          'size',
+          verdict.reason,
+          response.status,
+          `${call.measure}: ${verdict.reason}`,
+        );
+      }
+      return { value, rowsReturned: envelope.rowsReturned, truncated, quarantined: verdict?.reason ?? null };
     };
     const request = {
       path: call.path,

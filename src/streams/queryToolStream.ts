@@ -2,14 +2,14 @@
 // TeamId) batches lazily -> source (rate limit, retry, split) -> parse (zod, identity) -> sink.
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { concat, concatMap, from, type Observable, of } from 'rxjs';
+import { concatMap, from, type Observable } from 'rxjs';
 import { z } from 'zod';
 import type { GameId } from '../gameId.ts';
 import type { BatchOutcome } from '../operators/splitOnTruncation.ts';
 import type { CoverageRow, LedgerRow, QuarantineRow, TeamCoverageRow } from '../sinks/batchWriter.ts';
 import { writeBatch, writeRecords } from '../sinks/batchWriter.ts';
 import type { TableSpec } from '../sinks/tableSpec.ts';
-import type { BatchFetch, QueryToolCall, QueryToolSource } from '../sources/queryTool.ts';
+import type { AnswerVerdict, BatchFetch, QueryToolCall, QueryToolSource } from '../sources/queryTool.ts';
 import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset, TeamRow } from './dataset.ts';
@@ -86,26 +86,21 @@ export function batchCursor(
       );
       return batch;
     },
-    run: function run(batch: readonly string[]): Observable<unknown> {
-      return source.batches(calls, batch).pipe(
+    run: (batch) =>
+      source.batches(calls, batch).pipe(
         concatMap((outcome) => {
           planner.learn(outcome.result?.calls ?? []);
-          // A batch whose rows cannot all be told apart by game is fetched again in halves.
-          return from(handleOutcome(dataset, outcome, workContext)).pipe(
-            concatMap((again) => (again.length === 0 ? of(outcome) : concat(...again.map(run)))),
-          );
+          return from(handleOutcome(dataset, outcome, workContext).then(() => outcome));
         }),
-      );
-    },
+      ),
   };
 }
 
-/** Writes what an outcome says; answers the halves to fetch again when its rows cannot be attributed. */
 async function handleOutcome(
   dataset: QueryToolDataset,
   outcome: BatchOutcome<string, BatchFetch>,
   context: WorkContext,
-): Promise<readonly (readonly string[])[]> {
+): Promise<void> {
   const { telemetry, pool, runId } = context;
   const calls = outcome.result?.calls ?? [];
   const fetchMs = countCalls(telemetry, calls);
@@ -131,7 +126,7 @@ async function handleOutcome(
       copyMs: 0,
       mergeMs: 0,
     });
-    return [];
+    return;
   }
 
   if (outcome.type === 'failed') {
@@ -152,7 +147,7 @@ async function handleOutcome(
       copyMs: 0,
       mergeMs: 0,
     });
-    return [];
+    return;
   }
 
   if (!outcome.result.ok) throw new Error('a complete outcome must carry responses');
@@ -160,19 +155,6 @@ async function handleOutcome(
   const parsed = parseBatch(dataset, outcome.batch, outcome.result, context);
   const parseMs = performance.now() - parseStarted;
   telemetry.stageMs.parse += parseMs;
-  if (parsed.unattributed > 0) {
-    telemetry.splits += 1;
-    const reason = 'unattributed_rows';
-    // The answers were read, then thrown away for their halves: the ledger says so, not "quarantined".
-    const split = ledger.map((row) =>
-      row.action === 'quarantined' ? { ...row, action: 'split' as const, reason } : row,
-    );
-    if (pool) await writeRecords(pool, { ledger: split });
-    telemetry.batches.push({ ...base, outcome: 'split', reason, rows: 0, parseMs, copyMs: 0, mergeMs: 0 });
-    context.logger.warn({ ids: outcome.batch.length, rows: parsed.unattributed, reason }, 'batch split');
-    const half = Math.ceil(outcome.batch.length / 2);
-    return [outcome.batch.slice(0, half), outcome.batch.slice(half)];
-  }
 
   let copyMs = 0;
   let mergeMs = 0;
@@ -210,7 +192,6 @@ async function handleOutcome(
     copyMs,
     mergeMs,
   });
-  return [];
 }
 
 /** Coverage of the dataset's unit (games, or teams of the season) as the batch's outcome decides it. */
@@ -295,12 +276,6 @@ interface ParsedBatch {
   readonly coverage: CoverageRow[];
   readonly teamCoverage: TeamCoverageRow[];
   readonly quarantine: QuarantineRow[];
-  /**
-   * Invalid rows of a batch of several ids that name none of them (a corrupt id): which id lost a
-   * row cannot be told, so nothing of the batch is kept and its halves are fetched again, down to
-   * one id, whose invalid rows are its own.
-   */
-  readonly unattributed: number;
 }
 
 /**
@@ -344,7 +319,6 @@ export function parseBatch(
   const records = coverageRecords(dataset, context);
   const quarantine: QuarantineRow[] = [];
   let foreignTeams = 0;
-  let unattributed = 0;
 
   fetched.responses.forEach((response, index) => {
     const call = dataset.calls[index];
@@ -352,9 +326,9 @@ export function parseBatch(
     telemetry.rowsFetched += response.rows.length;
     for (const checked of response.rows as readonly CheckedRow[]) {
       if ('issue' in checked) {
+        // An invalid row naming none of the ids is the one id's (the source splits batches of more).
         const claimed = checked.claimed !== null && parts.has(checked.claimed) ? checked.claimed : null;
         const key = claimed ?? (batch.length === 1 ? (batch[0] as string) : null);
-        if (key === null) unattributed += 1;
         if (key) failed.set(key, 'schema_mismatch');
         note(key, 'schema_mismatch', `${call.measure}: ${checked.issue}`, checked.raw);
         continue;
@@ -378,8 +352,6 @@ export function parseBatch(
     }
   });
 
-  if (unattributed > 0)
-    return { rows: [], loaded: [], coverage: [], teamCoverage: [], quarantine, unattributed };
   const rows: unknown[][] = [];
   const loaded: string[] = [];
   if (foreignTeams > 0) {
@@ -464,14 +436,7 @@ export function parseBatch(
     );
   }
   telemetry.quarantined += problems.size;
-  return {
-    rows,
-    loaded,
-    coverage: records.coverage,
-    teamCoverage: records.teamCoverage,
-    quarantine,
-    unattributed: 0,
-  };
+  return { rows, loaded, coverage: records.coverage, teamCoverage: records.teamCoverage, quarantine };
 }
 
 /** A response row after validation: the typed row, or the raw row and what is wrong with it. */
@@ -516,22 +481,30 @@ function checkRows(call: DatasetCall, rows: readonly unknown[], idField: string)
 /**
  * What a response's checked rows say of it, for the call's ledger record: `schema_mismatch` when a
  * row failed validation, `unrequested_game` (`unrequested_team`) when a row names an id that was not
- * asked for; null when every row is sound and requested.
+ * asked for; null when every row is sound and requested. An invalid row that names none of several
+ * ids asked for (a corrupt id) cannot be told to be any one's: nothing of the answer is kept, and
+ * the batch is split (`unattributed_rows`) down to one id, whose invalid rows are its own.
  */
 function inspectRows(
   rows: readonly CheckedRow[],
   requested: readonly string[],
   idField: string,
-): string | null {
+): AnswerVerdict | null {
   const asked = new Set(requested);
+  let invalid = false;
   let foreign = false;
   for (const checked of rows) {
-    if ('issue' in checked) return 'schema_mismatch';
-    const row = checked.row as unknown as Record<string, unknown>;
-    if (!asked.has(String(row[idField]))) foreign = true;
+    if ('issue' in checked) {
+      if (requested.length > 1 && (checked.claimed === null || !asked.has(checked.claimed)))
+        return { reason: 'unattributed_rows', split: true };
+      invalid = true;
+    } else if (!asked.has(String((checked.row as unknown as Record<string, unknown>)[idField]))) {
+      foreign = true;
+    }
   }
-  if (!foreign) return null;
-  return idField === 'teamId' ? 'unrequested_team' : 'unrequested_game';
+  if (invalid) return { reason: 'schema_mismatch' };
+  if (foreign) return { reason: idField === 'teamId' ? 'unrequested_team' : 'unrequested_game' };
+  return null;
 }
 
 /** A NUL character anywhere in a valid row: it could be stored neither in its columns nor as JSON. */

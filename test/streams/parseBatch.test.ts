@@ -37,6 +37,13 @@ function responses(fieldGoals: unknown[], tracking: unknown[] = []): QueryToolRe
   ];
 }
 
+/** What the source makes of a FieldGoals answer to `batch` before the stream parses it (inspect). */
+function verdictOn(batch: GameId[], fieldGoals: unknown[]) {
+  const [fg] = sourceCalls(shotChart);
+  if (!fg?.readRows || !fg.inspect) throw new Error('the field-goal call checks and inspects its rows');
+  return fg.inspect(fg.readRows(fieldGoals), batch);
+}
+
 function parse(batch: GameId[], fetched: QueryToolResponse[]) {
   const telemetry = emptyDatasetTelemetry('shot_chart');
   const result = parseBatch(
@@ -70,13 +77,11 @@ test('rows of a game that was not requested are dropped, counted and quarantined
 test('a game id that lost its leading zeros (22500001, "022500001") fails its own game, not a game of fewer rows', (t) => {
   // A keeps two valid rows beside the broken one: before, A was stored complete with a row missing.
   for (const lost of [22500001, '022500001']) {
-    const { loaded, coverage, quarantine, rows, unattributed } = parse(
-      [A, B],
-      responses([shot(A, '1'), shot(lost, '2'), shot(A, '3'), shot(B, '1')]),
-    );
+    const answer = [shot(A, '1'), shot(lost, '2'), shot(A, '3'), shot(B, '1')];
+    const { loaded, coverage, quarantine, rows } = parse([A, B], responses(answer));
     t.deepEqual(loaded, [B]);
     t.is(rows.length, 1);
-    t.is(unattributed, 0);
+    t.deepEqual(verdictOn([A, B], answer), { reason: 'schema_mismatch' });
     t.deepEqual(
       coverage.map((row) => [row.gameId, row.status, row.reason]),
       [
@@ -92,21 +97,18 @@ test('a game id that lost its leading zeros (22500001, "022500001") fails its ow
 });
 
 test('an invalid row naming none of several requested games keeps nothing of the batch: its halves are fetched again', (t) => {
-  // 0092500001 has no season type 9: a corrupt id, whose row may be any requested game's.
-  const { loaded, coverage, quarantine, rows, unattributed } = parse(
-    [A, B],
-    responses([shot(A, '1'), shot('0092500001', '2'), shot(B, '1')]),
-  );
-  t.is(unattributed, 1);
-  t.deepEqual([loaded, coverage, quarantine, rows], [[], [], [], []]);
+  // 0092500001 has no season type 9: a corrupt id, whose row may be any requested game's. The
+  // source turns the answer into a size failure, so the batch splits and nothing of it is parsed.
+  t.deepEqual(verdictOn([A, B], [shot(A, '1'), shot('0092500001', '2'), shot(B, '1')]), {
+    reason: 'unattributed_rows',
+    split: true,
+  });
 });
 
 test("in a batch of one game, an invalid row naming another id is that game's: the game fails", (t) => {
-  const { loaded, coverage, quarantine, unattributed } = parse(
-    [A],
-    responses([shot(A, '1'), shot('0092500001', '2')]),
-  );
-  t.is(unattributed, 0);
+  const answer = [shot(A, '1'), shot('0092500001', '2')];
+  const { loaded, coverage, quarantine } = parse([A], responses(answer));
+  t.deepEqual(verdictOn([A], answer), { reason: 'schema_mismatch' });
   t.deepEqual(loaded, []);
   t.deepEqual(
     coverage.map((row) => [row.gameId, row.status, row.reason]),
