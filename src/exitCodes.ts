@@ -1,4 +1,6 @@
 // Exit codes (sysexits, SPEC §5) and the error that carries one from wherever a run fails to main.
+import { isConnectionLost } from './sinks/connectionLoss.ts';
+import { DatabaseError } from './sinks/databaseError.ts';
 
 export const EXIT = {
   ok: 0,
@@ -21,6 +23,18 @@ export class ExitError extends Error {
     this.name = 'ExitError';
     this.exitCode = exitCode;
   }
+}
+
+/**
+ * The exit code of a run that ended in `error`: the code an ExitError carries, 78 or 69 for a
+ * database that cannot be used, 75 for a connection lost mid-run (safe to rerun), 70 for a bug.
+ */
+export function exitCodeOf(error: unknown): ExitCode {
+  if (error instanceof ExitError) return error.exitCode;
+  if (error instanceof DatabaseError)
+    return error.kind === 'configuration' ? EXIT.configuration : EXIT.unavailable;
+  if (isConnectionLost(error)) return EXIT.temporaryFailure;
+  return EXIT.internal;
 }
 
 /**

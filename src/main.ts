@@ -13,12 +13,12 @@ import {
   readEnvironment,
   requireApiKey,
 } from './config.ts';
-import { EXIT, ExitError } from './exitCodes.ts';
+import { EXIT, exitCodeOf } from './exitCodes.ts';
 import type { GameId } from './gameId.ts';
 import { checkLogFile, createLogger } from './logger.ts';
 import { TokenBucket } from './operators/tokenBucket.ts';
 import { isConnectionLost } from './sinks/connectionLoss.ts';
-import { type Database, DatabaseError, openDatabase } from './sinks/database.ts';
+import { type Database, openDatabase } from './sinks/database.ts';
 import { migrate } from './sinks/migrate.ts';
 import { HttpClient } from './sources/httpClient.ts';
 import type { CallPolicy, RetryPolicy } from './sources/upstreamCall.ts';
@@ -152,24 +152,17 @@ function version(): string {
 
 /** One clear line for expected failures; a stack trace only for bugs. */
 export function reportFailure(error: unknown): number {
-  if (error instanceof ExitError) {
-    process.stderr.write(`nba-ingest: ${error.message}\n`);
-    return error.exitCode;
-  }
-  if (error instanceof DatabaseError) {
-    process.stderr.write(`nba-ingest: ${error.message}\n`);
-    return error.kind === 'configuration' ? EXIT.configuration : EXIT.unavailable;
-  }
-  if (isConnectionLost(error)) {
-    process.stderr.write(
-      `nba-ingest: lost the database connection (${(error as Error).message}); safe to rerun\n`,
-    );
-    return EXIT.temporaryFailure;
-  }
-  process.stderr.write(
-    `nba-ingest: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  return EXIT.internal;
+  const code = exitCodeOf(error);
+  process.stderr.write(`nba-ingest: ${failureLine(error, code)}\n`);
+  return code;
+}
+
+function failureLine(error: unknown, code: number): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === EXIT.internal)
+    return `internal error: ${error instanceof Error ? (error.stack ?? message) : message}`;
+  if (isConnectionLost(error)) return `lost the database connection (${message}); safe to rerun`;
+  return message;
 }
 
 const BACKFILL_OPTIONS = {

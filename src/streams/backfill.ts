@@ -4,9 +4,8 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { lastValueFrom } from 'rxjs';
 import { defaultIfEmpty } from 'rxjs/operators';
-import { EXIT, type ExitCode, ExitError, exitCodeForFailures } from '../exitCodes.ts';
+import { EXIT, type ExitCode, ExitError, exitCodeForFailures, exitCodeOf } from '../exitCodes.ts';
 import type { GameId } from '../gameId.ts';
-import { isConnectionLost } from '../sinks/connectionLoss.ts';
 import { coveredSeason, coveredTeams, gameCoverage } from '../sinks/coverage.ts';
 import { finishRun, markAbandonedRuns, startRun } from '../sinks/runs.ts';
 import { QueryToolSource, truncationThreshold } from '../sources/queryTool.ts';
@@ -271,12 +270,7 @@ export async function backfill(options: BackfillOptions, deps: BackfillDeps): Pr
     return summary;
   } catch (error) {
     if (runId !== null) {
-      const exitCode =
-        error instanceof ExitError
-          ? error.exitCode
-          : isConnectionLost(error)
-            ? EXIT.temporaryFailure
-            : EXIT.internal;
+      const exitCode = exitCodeOf(error);
       const message = error instanceof Error ? error.message : String(error);
       await finishRun(pool, runId, {
         outcome: 'failed',
