@@ -406,19 +406,21 @@ export async function rowsWithoutCoverageFacts(
 }
 
 /**
- * Committed responses of `dataset` (accepted, or read with some rows quarantined), in runs of the
- * scope's season and season type, whose rows_returned reached floor(ratio × max_rows).
+ * Committed responses of `dataset` (those whose action is one of `readActions`: accepted, or read
+ * with some rows quarantined), in runs of the scope's season and season type, whose rows_returned
+ * reached floor(ratio × max_rows).
  */
 export async function truncationFacts(
   client: pg.ClientBase,
   dataset: string,
   ratio: number,
   scope: SeasonScope,
+  readActions: readonly string[],
 ): Promise<TruncationFacts> {
   const { rows } = await client.query<TruncationFacts>(
     `WITH committed AS (
        SELECT q.* FROM nba_ingest.requests q JOIN nba_ingest.runs r ON r.run_id = q.run_id
-        WHERE q.dataset = $1 AND q.action IN ('accepted', 'quarantined') AND q.max_rows IS NOT NULL
+        WHERE q.dataset = $1 AND q.action = ANY($5::text[]) AND q.max_rows IS NOT NULL
           AND q.rows_returned IS NOT NULL AND r.args->>'season' = $3 AND r.args->>'seasonType' = $4
      ), reached AS (
        SELECT * FROM committed WHERE rows_returned >= floor($2::numeric * max_rows)
@@ -430,7 +432,7 @@ export async function truncationFacts(
                         'gameCount', game_count, 'firstGameId', first_game_id, 'lastGameId', last_game_id,
                         'rowsReturned', rows_returned, 'maxRows', max_rows))
                         FROM (SELECT * FROM reached ORDER BY request_id LIMIT ${SAMPLE_SIZE}) r), '[]') AS sample`,
-    [dataset, ratio, scope.season, scope.seasonType],
+    [dataset, ratio, scope.season, scope.seasonType, readActions],
   );
   return rows[0] as TruncationFacts;
 }

@@ -47,6 +47,12 @@ export type CallAction =
   | 'unavailable'
   | 'quarantined';
 
+/** Actions of an answer that was read: its rows, but for any quarantined, go on to be stored. */
+export const READ_ACTIONS: readonly CallAction[] = ['accepted', 'quarantined'];
+
+/** Whether the call's answer was read (READ_ACTIONS). */
+export const wasRead = (call: Pick<CallRecord, 'action'>): boolean => READ_ACTIONS.includes(call.action);
+
 /** Retry limits are shared with the ledger so that a record's action says what really happens next. */
 export type RetryPolicy = RetryWithBackoffConfig & {
   readonly maxAttempts: number;

@@ -1,7 +1,7 @@
 // The batch planner: per (endpoint, measure) it estimates rows per game, seeded from the dataset's
 // known figures and refined by every response, and sizes each next batch to fill a target share of
 // the truncation threshold, within the URI-length budget and the cost limit learned from 504s.
-import type { CallRecord } from '../sources/upstreamCall.ts';
+import { type CallRecord, wasRead } from '../sources/upstreamCall.ts';
 import { COST_REASONS } from '../sources/upstreamError.ts';
 
 export type BatchPolicy = 'planner' | 'fixed';
@@ -266,7 +266,7 @@ export function feedbackOf(calls: readonly CallRecord[]): PlannerFeedback[] {
     const games = call.gameCount;
     if (call.truncated && call.rowsReturned !== null) {
       feedback.push({ type: 'truncated', key, games, rowsReturned: call.rowsReturned });
-    } else if ((call.action === 'accepted' || call.action === 'quarantined') && call.rowsReturned !== null) {
+    } else if (wasRead(call) && call.rowsReturned !== null) {
       // A quarantined answer still says how many rows that many games come to.
       feedback.push({ type: 'accepted', key, games, rows: call.rowsReturned });
     } else if (

@@ -1,7 +1,7 @@
 // A run's telemetry: counters and stage timings kept while the stream runs, summarised at the end
 // and stored with the run in nba_ingest.runs. Plain data, no I/O.
 import type { Logger } from 'pino';
-import type { CallRecord } from '../sources/upstreamCall.ts';
+import { type CallRecord, wasRead } from '../sources/upstreamCall.ts';
 
 export interface BatchTelemetry {
   readonly dataset: string;
@@ -106,8 +106,7 @@ export function countCalls(telemetry: DatasetTelemetry, calls: readonly CallReco
   for (const call of calls) {
     const measure = call.measure ?? call.endpoint;
     telemetry.calls[measure] = (telemetry.calls[measure] ?? 0) + 1;
-    // A quarantined answer was read too: its sound rows are committed unless the batch is split.
-    if (call.action === 'accepted' || call.action === 'quarantined') {
+    if (wasRead(call)) {
       telemetry.acceptedRows[measure] = (telemetry.acceptedRows[measure] ?? 0) + (call.rowsReturned ?? 0);
     }
     if (call.action === 'retry') telemetry.retries += 1;

@@ -33,6 +33,7 @@ import {
   truncationFacts,
 } from '../sinks/verifyQueries.ts';
 import { TRUNCATION_RATIO } from '../sources/queryTool.ts';
+import { READ_ACTIONS } from '../sources/upstreamCall.ts';
 import { ADVANCED_BOX } from './boxScoreRoster.ts';
 import { type Dataset, isLegacy, tablesOf } from './dataset.ts';
 
@@ -168,7 +169,9 @@ export async function verify(pool: pg.Pool, options: VerifyOptions): Promise<Ver
       }
       if (!isLegacy(dataset)) {
         // Only Query Tool responses can be silently truncated.
-        results.push(judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO, scope)));
+        results.push(
+          judgeTruncation(name, await truncationFacts(client, name, TRUNCATION_RATIO, scope, READ_ACTIONS)),
+        );
         results.push(judgeCapHits(name, await capHitFacts(client, name)));
       }
       for (const check of dataset.checks ?? []) {
