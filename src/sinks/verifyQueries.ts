@@ -378,11 +378,6 @@ export async function rowsWithoutCoverageFacts(
   scope: SeasonScope,
 ): Promise<RowsWithoutCoverageFacts> {
   for (const spec of specs) checkTableSpec(spec);
-  const counts = specs.map((spec) => {
-    const gameColumn = gameColumnOf(spec);
-    return `(SELECT count(*) FROM ${quoteTable(spec.table)} t
-             WHERE ${[`t.${gameColumn} = u.game_id`, ...replaceScope(spec, 't')].join(' AND ')})`;
-  });
   // Per uncovered game through the index on the game column, as coveredGames counts covered ones.
   const { rows } = await client.query<RowsWithoutCoverageFacts>(
     `WITH uncovered AS MATERIALIZED (
@@ -392,7 +387,7 @@ export async function rowsWithoutCoverageFacts(
         WHERE g.season_label = $1 AND g.season_type = $2
           AND (c.status IS NULL OR c.status NOT IN ('complete', 'empty'))
      ), held AS MATERIALIZED (
-       SELECT u.*, (${counts.join(' + ')})::int AS n FROM uncovered u
+       SELECT u.*, (${gameRowCount(specs, 'u.game_id', { placeholders: true })})::int AS n FROM uncovered u
      ), orphaned AS (SELECT * FROM held WHERE n > 0)
      SELECT (SELECT count(*) FROM orphaned)::int AS games,
             (SELECT coalesce(sum(n), 0) FROM orphaned)::int AS rows,
@@ -548,9 +543,26 @@ function violation(check: TableCheck & { kind: 'range' | 'notNull' | 'oneOf' }):
 /** What a dataset's rows are per: a game, a team of the season, or the season. */
 export type RowUnit = 'game' | 'team' | 'season';
 
-/** Rows the database derives (roster placeholders) are not the payload's: coverage does not count them. */
-const payloadRows = (spec: TableSpec, alias: string): string[] =>
-  spec.placeholderColumn ? [`NOT ${alias}.${quote(spec.placeholderColumn)}`] : [];
+/**
+ * The rows the dataset's tables hold for the game `gameRef` names, summed over its tables, each
+ * counted within its replaceWithin scope (a shared table's rows of other datasets are not) through
+ * the index on its game column. Rows the database derives (roster placeholders) are not the
+ * payload's: coverage does not count them, so only a count that means "any row" takes them.
+ */
+function gameRowCount(
+  specs: readonly TableSpec[],
+  gameRef: string,
+  { placeholders }: { placeholders: boolean },
+): string {
+  return specs
+    .map((spec) => {
+      const derived =
+        !placeholders && spec.placeholderColumn ? [`NOT t.${quote(spec.placeholderColumn)}`] : [];
+      const where = [`t.${gameColumnOf(spec)} = ${gameRef}`, ...replaceScope(spec, 't'), ...derived];
+      return `(SELECT count(*) FROM ${quoteTable(spec.table)} t WHERE ${where.join(' AND ')})`;
+    })
+    .join(' + ');
+}
 
 /**
  * CTE `covered`: the scope's games ($1, $2) with complete or empty coverage of dataset $3, with their
@@ -558,13 +570,8 @@ const payloadRows = (spec: TableSpec, alias: string): string[] =>
  * column, so the plan does not hang on table statistics (fresh tables have none).
  */
 function coveredGames(specs: readonly TableSpec[]): string {
-  const counts = specs.map((spec) => {
-    const gameColumn = gameColumnOf(spec);
-    return `(SELECT count(*) FROM ${quoteTable(spec.table)} t
-             WHERE ${[`t.${gameColumn} = c.game_id`, ...replaceScope(spec, 't'), ...payloadRows(spec, 't')].join(' AND ')})`;
-  });
   return `covered AS MATERIALIZED (
-    SELECT c.game_id, g.game_date, c.row_count, (${counts.join(' + ')})::int AS n
+    SELECT c.game_id, g.game_date, c.row_count, (${gameRowCount(specs, 'c.game_id', { placeholders: false })})::int AS n
       FROM nba_ingest.coverage c
       JOIN nba.games g ON g.game_id = c.game_id
      WHERE c.dataset = $3 AND c.status IN ('complete', 'empty')
