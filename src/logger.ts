@@ -45,7 +45,7 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /** pino's error serialiser (type, message, stack, cause, own properties), then every string scrubbed. */
-export function scrubbedError(value: unknown): unknown {
+function scrubbedError(value: unknown): unknown {
   return scrubStrings(value instanceof Error ? pino.stdSerializers.err(value) : value);
 }
 

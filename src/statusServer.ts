@@ -177,7 +177,7 @@ const hostPort = (host: string, port: number): string =>
   host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 
 /** Where `--http 9464` and `--http :9464` listen: this machine only, since the endpoints need no login. */
-export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+const DEFAULT_LISTEN_HOST = '127.0.0.1';
 
 /**
  * The `--http` value: `9464` or `:9464` (loopback only), `host:9464`, `0.0.0.0:9464` (every IPv4

@@ -25,12 +25,12 @@ const QUERY_TOOL_PER_GAME: ReadonlySet<string> = new Set([
 const LEGACY_ONE_GAME: ReadonlySet<string> = new Set([BOXSCORE_PATH, PBP_PATH, POC_PATH]);
 
 /** What an error page of a proxy in front of the API looks like, served with 200. */
-export const HTML_PAGE =
+const HTML_PAGE =
   '<!DOCTYPE html>\n<html><head><title>Service Unavailable</title></head>' +
   '<body><h1>Service Unavailable</h1><p>The server is temporarily unable to service your request.</p></body></html>\n';
 
 /** A renamed key keeps its old name with this suffix: `MIN` → `MIN_V2`. */
-export const RENAMED_KEY_SUFFIX = '_V2';
+const RENAMED_KEY_SUFFIX = '_V2';
 const RENAMED_MEASURE = 'MIN';
 
 export interface FaultTarget {

@@ -308,11 +308,12 @@ class Watcher {
 
   /** The scoreboards' statuses, scores and postponements in `nba.games`, for the games that changed. */
   async #recordBoards(watched: readonly BoardGame[]): Promise<void> {
-    const rows = boardRows(watched, this.#options.leagueId);
-    const changed = rows.filter((row) => this.#boardRowsWritten.get(String(row[0])) !== JSON.stringify(row));
+    const changed = boardRows(watched, this.#options.leagueId)
+      .map((row) => ({ row, id: String(row[0]), text: JSON.stringify(row) }))
+      .filter(({ id, text }) => this.#boardRowsWritten.get(id) !== text);
     if (changed.length === 0) return;
-    await writeBatch(this.#deps.pool, { spec: gamesTable, rows: changed });
-    for (const row of changed) this.#boardRowsWritten.set(String(row[0]), JSON.stringify(row));
+    await writeBatch(this.#deps.pool, { spec: gamesTable, rows: changed.map(({ row }) => row) });
+    for (const { id, text } of changed) this.#boardRowsWritten.set(id, text);
   }
 
   /** The scoreboards of `dates`; their calls go to the ledger like every other call. */

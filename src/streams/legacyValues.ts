@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { GameId } from '../gameId.ts';
 import type { LegacyParse, RequestedGame } from './dataset.ts';
-import { INT_MAX, nulCharacterAt, nulCharacterIssue } from './rowValues.ts';
+import { INT_MAX, unstorableText } from './rowValues.ts';
 
 /**
  * Minutes and seconds, either optional but not both: `PT34M12.00S`, `PT240M`, `PT05.30S`. At most four
@@ -64,8 +64,8 @@ export function readPayload<S extends z.ZodType>(
 ): { readonly ok: true; readonly payload: z.output<S> } | LegacyFailure {
   const parsed = schema.safeParse(body);
   if (parsed.success) {
-    const nul = nulCharacterAt(body);
-    return nul === undefined ? { ok: true, payload: parsed.data } : schemaMismatch(nulCharacterIssue(nul));
+    const nul = unstorableText(body);
+    return nul === null ? { ok: true, payload: parsed.data } : schemaMismatch(nul);
   }
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') ?? '';

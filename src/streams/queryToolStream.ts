@@ -13,7 +13,7 @@ import type { AnswerVerdict, BatchFetch, QueryToolCall, QueryToolSource } from '
 import type { CallRecord } from '../sources/upstreamCall.ts';
 import { type BatchPlanner, plannerKey } from './batchPlanner.ts';
 import type { DatasetCall, GameRow, MappingContext, QueryToolDataset, TeamRow } from './dataset.ts';
-import { nulCharacterAt, nulCharacterIssue, type OutOfRange } from './rowValues.ts';
+import { type OutOfRange, unstorableText } from './rowValues.ts';
 import {
   countCalls,
   countFailures,
@@ -505,12 +505,6 @@ function inspectRows(
   if (invalid) return { reason: 'schema_mismatch' };
   if (foreign) return { reason: idField === 'teamId' ? 'unrequested_team' : 'unrequested_game' };
   return null;
-}
-
-/** A NUL character anywhere in a valid row: it could be stored neither in its columns nor as JSON. */
-function unstorableText(raw: unknown): string | null {
-  const at = nulCharacterAt(raw);
-  return at === undefined ? null : nulCharacterIssue(at);
 }
 
 const statsKeysByCall = new WeakMap<DatasetCall, readonly string[]>();

@@ -107,12 +107,13 @@ export function statValues(
 }
 
 /**
- * Where a payload holds a NUL character, in a text or a key (`name`, `stats.X`), or undefined:
- * PostgreSQL stores it in neither text nor jsonb, so such a row cannot be stored as it arrived.
+ * The schema issue of a payload holding a NUL character, in a text or a key (`name`, `stats.X`), or
+ * null: PostgreSQL stores it in neither text nor jsonb, so such a row cannot be stored as it arrived.
  */
-export function nulCharacterAt(value: unknown): string | undefined {
+export function unstorableText(value: unknown): string | null {
   const path = nulPath(value);
-  return path === undefined ? undefined : path.join('.') || '(the value)';
+  if (path === undefined) return null;
+  return `${path.join('.') || '(the value)'}: a text with a NUL character, which PostgreSQL cannot store`;
 }
 
 /**
@@ -143,7 +144,3 @@ function nulPath(value: unknown): (string | number)[] | undefined {
   }
   return undefined;
 }
-
-/** The schema issue of a NUL character at `path`. */
-export const nulCharacterIssue = (path: string): string =>
-  `${path}: a text with a NUL character, which PostgreSQL cannot store`;
