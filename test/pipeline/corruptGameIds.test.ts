@@ -9,6 +9,7 @@ import test from 'ava';
 import type { Replica } from '../../replica/server.ts';
 import { skeletonTotals } from '../../replica/skeleton.ts';
 import type { GameId } from '../../src/gameId.ts';
+import { eventPlayerUrl, getJson } from '../replica/replicaTestKit.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { runTestBackfill, startTestReplica, TEST_API_KEY, testSkeleton } from '../support/pipeline.ts';
 
@@ -25,22 +26,11 @@ let db: TestDatabase;
 
 /** The replica's own FieldGoals rows of one game, with the first row's game id replaced. */
 async function rowsWithGameId(gameId: GameId, claimed: unknown): Promise<unknown[]> {
-  const params = new URLSearchParams({
-    LeagueId: '00',
-    SeasonYear: '2025-26',
-    SeasonType: 'Regular Season',
-    EventType: 'FieldGoals',
-    SumScope: 'Event',
-    PerMode: 'Totals',
-    Grouping: 'None',
-    TeamGrouping: 'Y',
-    MaxRowsReturned: '10000',
-    GameId: gameId,
+  const url = eventPlayerUrl(replica, 'FieldGoals', [gameId]);
+  const { body } = await getJson<{ players: Record<string, unknown>[] }>(url, {
+    'x-nba-api-key': TEST_API_KEY,
   });
-  const response = await fetch(`${replica.url}/api/querytool/event/player?${params}`, {
-    headers: { 'x-nba-api-key': TEST_API_KEY },
-  });
-  const rows = ((await response.json()) as { players: Record<string, unknown>[] }).players;
+  const rows = body.players;
   rows[0] = { ...rows[0], gameId: claimed };
   return rows;
 }
