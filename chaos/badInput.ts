@@ -15,11 +15,11 @@ import type { GameId } from '../src/gameId.ts';
 import { MAX_BODY_BYTES } from '../src/sources/httpClient.ts';
 import { type Dataset, isLegacy } from '../src/streams/dataset.ts';
 import { DATASETS } from '../src/streams/datasets.ts';
-import { verify } from '../src/streams/verify.ts';
-import { BIN } from '../test/support/daemon.ts';
+import { BIN } from '../test/support/cli.ts';
 import { runTestBackfill, TEST_API_KEY, testSkeleton } from '../test/support/pipeline.ts';
+import { verifySlice } from './slice.ts';
 
-export const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
+const CORPUS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
 
 /** One edit of a clean payload; paths are `/`-separated keys and array indexes. */
 type Edit =
@@ -98,7 +98,7 @@ export interface BadInputFigures {
   readonly crashes: number;
   readonly crash: string | null;
   readonly exitCode: number | null;
-  /** verify checks that failed, but for `.coverage` (a partial run of a season, failed games by design). */
+  /** verifySlice checks that failed (a partial run of a season: its games' coverage is the cases' and pairs' above). */
   readonly verifyFailures: readonly string[];
   readonly largestBodyBytes: number;
   /** A capped Query Tool answer (9,900 shots), the largest body a real run reads; the body limit's yardstick. */
@@ -186,7 +186,7 @@ function parentOf(body: unknown, path: string): [Record<string, unknown>, string
 const PAD_MARKER = '@@pad@@';
 
 /** A crafted fixture's text; a `pad` edit's string is left as a marker, written out in pieces. */
-export interface Crafted {
+interface Crafted {
   readonly text: string;
   readonly pad?: number;
 }
@@ -195,7 +195,7 @@ export interface Crafted {
  * The case's payload: the clean body edited. For a Query Tool endpoint (`rowsKey`) only the game's
  * rows, unless an edit leaves the body unparseable: that is served whole, verbatim.
  */
-export function craft(clean: unknown, edits: readonly Edit[], gameId: string, rowsKey?: string): Crafted {
+function craft(clean: unknown, edits: readonly Edit[], gameId: string, rowsKey?: string): Crafted {
   const body = structuredClone(clean);
   const raws: [string, string][] = [];
   let truncate: number | undefined;
@@ -383,14 +383,7 @@ export async function runBadInput(options: BadInputOptions): Promise<BadInputFig
   }
 
   const figures = await judge(options.pool, materialised, games, datasets);
-  const report = await verify(options.pool, {
-    season: skeleton.season,
-    seasonType: 'Regular Season',
-    datasets,
-  });
-  const verifyFailures = report.checks
-    .filter((check) => check.status === 'fail' && !check.name.endsWith('.coverage'))
-    .map((check) => `${check.name}: ${check.value}`);
+  const { failures: verifyFailures } = await verifySlice(options.pool, datasets, { season: skeleton.season });
   return {
     ...figures,
     games: games.length,

@@ -2,7 +2,6 @@
 // into staging or of a merge, or every connection of the database, during a backfill (in-process or
 // the real CLI), and measures whether the run recovers, or exits 75 and a rerun does, against a
 // fault-free run. It measures and does not assert: the figures carry what a test asserts.
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import type { Replica } from '../replica/server.ts';
 import { openDatabase } from '../src/sinks/database.ts';
@@ -10,9 +9,17 @@ import { loadPlanFor } from '../src/sinks/loadPlan.ts';
 import { type Dataset, tablesOf } from '../src/streams/dataset.ts';
 import { shotChart } from '../src/streams/shotChart.ts';
 import { verify } from '../src/streams/verify.ts';
-import { BIN, easternInstant, firstGameDays, tableChecksums } from '../test/support/daemon.ts';
+import { spawnCli } from '../test/support/cli.ts';
+import {
+  differingTables,
+  easternInstant,
+  firstGameDays,
+  type TableChecksums,
+  tableChecksums,
+} from '../test/support/daemon.ts';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../test/support/database.ts';
-import { runTestBackfill, startTestReplica, TEST_API_KEY, testSkeleton } from '../test/support/pipeline.ts';
+import { runTestBackfill, startTestReplica, testSkeleton } from '../test/support/pipeline.ts';
+import { backendsLeft, PoolWatch } from '../test/support/poolWatch.ts';
 
 /** `copy`/`merge`: the loader's backend running that statement; `all`: every backend of the database. */
 export type DatabaseFault = 'copy' | 'merge' | 'all';
@@ -29,7 +36,7 @@ export interface DatabaseFaultCase {
   readonly strikes: number | 'persistent';
 }
 
-export const DEFAULT_CASES: readonly DatabaseFaultCase[] = [
+const DEFAULT_CASES: readonly DatabaseFaultCase[] = [
   { name: 'copy', fault: 'copy', runner: 'in-process', strikes: 1 },
   { name: 'merge', fault: 'merge', runner: 'in-process', strikes: 1 },
   { name: 'restart', fault: 'all', runner: 'in-process', strikes: 1 },
@@ -106,7 +113,7 @@ export async function runDatabaseFaults(options: DatabaseFaultsOptions = {}): Pr
   try {
     const run = { replica, datasets, options };
     const reference = await createTestDatabase();
-    let expected: Record<string, { rows: number; checksum: string }>;
+    let expected: TableChecksums;
     let finalGames: number;
     try {
       const summary = await runTestBackfill({ pool: reference.pool, replica, options: backfillOptions(run) });
@@ -141,11 +148,7 @@ const backfillOptions = (run: Run) => ({
   batchSize: run.options.batchSize,
 });
 
-async function runCase(
-  spec: DatabaseFaultCase,
-  run: Run,
-  expected: Record<string, { rows: number; checksum: string }>,
-): Promise<CaseFigures> {
+async function runCase(spec: DatabaseFaultCase, run: Run, expected: TableChecksums): Promise<CaseFigures> {
   const started = performance.now();
   const db = await createTestDatabase();
   // Terminating every connection ends the idle ones of this pool too: a pool without a listener
@@ -161,16 +164,13 @@ async function runCase(
     }
     const rerunNeeded = first.exitCode !== 0;
     const rerun = rerunNeeded ? await attempt(spec.runner, db, run) : null;
-    const afterRuns = await leftBackends(db);
+    const afterRuns = await backendsLeft(db.pool, db.name);
     const seen = [first.left, rerun?.left ?? null, afterRuns].filter((left) => left !== null);
     const backends = {
       copy: Math.max(...seen.map((left) => left.copy)),
       inTransaction: Math.max(...seen.map((left) => left.inTransaction)),
     };
-    const actual = await tableChecksums(db.pool, run.datasets);
-    const differingTables = Object.keys(expected).filter(
-      (table) => JSON.stringify(actual[table]) !== JSON.stringify(expected[table]),
-    );
+    const differing = differingTables(expected, await tableChecksums(db.pool, run.datasets));
     const report = await verify(db.pool, { season: SEASON, seasonType: SEASON_TYPE, datasets: run.datasets });
     const watch = first.watch;
     return {
@@ -186,8 +186,8 @@ async function runCase(
       message: first.message,
       rerunNeeded,
       rerunExitCode: rerun?.exitCode ?? null,
-      checksumsEqual: differingTables.length === 0,
-      differingTables,
+      checksumsEqual: differing.length === 0,
+      differingTables: differing,
       verifyPassed: report.passed,
       verifyFailures: report.checks.filter((c) => c.status === 'fail').map((c) => `${c.name}: ${c.value}`),
       copyBackendsLeft: backends.copy,
@@ -238,7 +238,7 @@ async function inProcessAttempt(db: TestDatabase, run: Run): Promise<Attempt> {
       exitCode: recorded.exitCode,
       message: null,
       watch,
-      left: await leftBackends(db),
+      left: await backendsLeft(db.pool, db.name),
     };
   } finally {
     await database.close();
@@ -247,24 +247,12 @@ async function inProcessAttempt(db: TestDatabase, run: Run): Promise<Attempt> {
 
 /** The real CLI as a child process: `nba-ingest backfill` of the datasets; its exit code. */
 async function cliAttempt(db: TestDatabase, run: Run): Promise<Attempt> {
-  const args = [BIN, 'backfill', '--season', SEASON, '--datasets', run.datasets.map((d) => d.name).join(',')];
+  const args = ['backfill', '--season', SEASON, '--datasets', run.datasets.map((d) => d.name).join(',')];
   args.push('--rate', '1000', '--burst', '100', '--concurrency', String(run.options.concurrency ?? 2));
   if (run.options.batchSize !== undefined) args.push('--batch-size', String(run.options.batchSize));
-  const child = spawn(process.execPath, args, {
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      NBA_API_BASE_URL: run.replica.url,
-      NBA_API_KEY: TEST_API_KEY,
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const cli = spawnCli(args, { databaseUrl: db.url, baseUrl: run.replica.url, logLevel: 'error' });
+  const { code: exitCode } = await cli.exit;
+  const stderr = cli.log();
   const lines = stderr.split('\n').filter((line) => line.trim() !== '');
   // Its one-line verdict, or, when it died without one, the end of what it printed.
   const said =
@@ -278,37 +266,6 @@ async function lastRun(pool: pg.Pool): Promise<{ outcome: string; exitCode: numb
     'SELECT outcome, exit_code FROM nba_ingest.runs ORDER BY run_id DESC LIMIT 1',
   );
   return { outcome: rows[0]?.outcome ?? 'no run recorded', exitCode: rows[0]?.exit_code ?? null };
-}
-
-/**
- * Counts what the pool does with clients that saw an error: on their own 'error' event or released
- * with an error. Such a client must be removed, never acquired again. Its 'error' listener comes
- * after the product's own (openDatabase), so it hides no missing one.
- */
-export class PoolWatch {
-  readonly #broken = new WeakSet<pg.PoolClient>();
-  broken = 0;
-  reused = 0;
-  removed = 0;
-
-  constructor(pool: pg.Pool) {
-    pool.on('connect', (client) => client.on('error', () => this.#mark(client)));
-    pool.on('release', (error, client) => {
-      if (error) this.#mark(client);
-    });
-    pool.on('acquire', (client) => {
-      if (this.#broken.has(client)) this.reused += 1;
-    });
-    pool.on('remove', () => {
-      this.removed += 1;
-    });
-  }
-
-  #mark(client: pg.PoolClient): void {
-    if (this.#broken.has(client)) return;
-    this.#broken.add(client);
-    this.broken += 1;
-  }
 }
 
 /** The statements a fault waits for, as LIKE patterns of their text (generated from the declarations). */
@@ -419,17 +376,6 @@ class FaultInjector {
     );
     return rows[0]?.ended ?? 0;
   }
-}
-
-/** Backends of the database (but this query's) in a COPY, or idle inside a transaction. */
-async function leftBackends(db: TestDatabase): Promise<{ copy: number; inTransaction: number }> {
-  const { rows } = await db.pool.query<{ copy: number; in_transaction: number }>(
-    `SELECT count(*) FILTER (WHERE query LIKE 'COPY %' AND state <> 'idle')::int AS copy,
-            count(*) FILTER (WHERE state LIKE 'idle in transaction%')::int AS in_transaction
-       FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-    [db.name],
-  );
-  return { copy: rows[0]?.copy ?? -1, inTransaction: rows[0]?.in_transaction ?? -1 };
 }
 
 const round = (value: number): number => Math.round(value * 10) / 10;

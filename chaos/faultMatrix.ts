@@ -11,10 +11,10 @@ import type { BackfillSummary } from '../src/streams/backfill.ts';
 import type { Dataset } from '../src/streams/dataset.ts';
 import { DATASETS, isSeasonWide } from '../src/streams/datasets.ts';
 import { EVENT_STREAMS } from '../src/streams/queryToolEvents.ts';
-import { verify } from '../src/streams/verify.ts';
-import { firstGameDays, tableChecksums } from '../test/support/daemon.ts';
+import { differingTables, firstGameDays, tableChecksums } from '../test/support/daemon.ts';
 import { createTestDatabase, type TestDatabase } from '../test/support/database.ts';
 import { FAST_RETRY, runTestBackfill, startTestReplica, testSkeleton } from '../test/support/pipeline.ts';
+import { verifySlice } from './slice.ts';
 
 export interface FaultMatrixOptions {
   /** Game days of the season's first final games to load (default 2). */
@@ -85,7 +85,7 @@ export interface FaultMatrixFigures {
   readonly tables: readonly TableFigures[];
   /** Per-game datasets' coverage of the slice's final games: ids not complete or empty. */
   readonly uncovered: readonly string[];
-  /** verify() on the faulted database: its failed checks, but the per-game season coverage ones. */
+  /** verifySlice() on the faulted database: its failed checks and how many checks counted. */
   readonly verifyFailures: readonly string[];
   readonly verifyChecks: number;
   readonly cleanVerifyFailures: readonly string[];
@@ -115,7 +115,7 @@ const ONE_GAME_KEYS = ['stats-boxscore', 'stats-pbp', 'stats-poc', 'hustlestats'
  * calls of a slice still meet every data fault. A renamed stats key goes only where the product
  * declares the stats (not the event streams' raw objects).
  */
-export function faultMatrixConfig(rate: number, seed: number, retryAfterSeconds: number): FaultsOption {
+function faultMatrixConfig(rate: number, seed: number, retryAfterSeconds: number): FaultsOption {
   const spread = (dataKinds: readonly FaultKind[]) => {
     const share = dataKinds.length === 0 ? rate : rate / 2;
     const rates: Partial<Record<FaultKind, number>> = {};
@@ -208,22 +208,20 @@ export async function runFaultMatrix(options: FaultMatrixOptions = {}): Promise<
       tableChecksums(cleanDb.pool, datasets),
       tableChecksums(flakyDb.pool, datasets),
     ]);
-    const tables = Object.entries(cleanTables).map(([table, want]) => {
-      const got = flakyTables[table];
-      return {
-        table,
-        rows: want.rows,
-        faultedRows: got?.rows ?? 0,
-        equal: got !== undefined && got.rows === want.rows && got.checksum === want.checksum,
-      };
-    });
+    const differing = new Set(differingTables(cleanTables, flakyTables));
+    const tables = Object.entries(cleanTables).map(([table, want]) => ({
+      table,
+      rows: want.rows,
+      faultedRows: flakyTables[table]?.rows ?? 0,
+      equal: !differing.has(table),
+    }));
     const cleanLedger = await cleanDb.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM nba_ingest.requests
         WHERE action NOT IN ('accepted', 'unavailable') AND reason IS DISTINCT FROM 'truncated'`,
     );
     const [flakyVerify, cleanVerify] = await Promise.all([
-      verifyFailures(flakyDb.pool, datasets),
-      verifyFailures(cleanDb.pool, datasets),
+      verifySlice(flakyDb.pool, datasets),
+      verifySlice(cleanDb.pool, datasets),
     ]);
     return {
       days,
@@ -316,30 +314,6 @@ async function sliceUncovered(
     [datasets.map((dataset) => dataset.name), gameIds],
   );
   return rows.map((row) => row.missing);
-}
-
-/**
- * verify() over every dataset. A slice leaves the season's other final games uncovered, so the
- * per-game `<dataset>.coverage` checks (season completeness) are left out: the slice's own coverage
- * is `uncovered`. Every other check — row counts, rows without coverage, truncation, totals — counts.
- */
-async function verifyFailures(
-  pool: pg.Pool,
-  datasets: readonly Dataset[],
-): Promise<{ failures: string[]; checks: number }> {
-  const perGame = new Set(
-    datasets.filter((dataset) => !isSeasonWide(dataset)).map((dataset) => dataset.name),
-  );
-  const report = await verify(pool, { season: '2025-26', seasonType: 'Regular Season', datasets });
-  const counted = report.checks.filter(
-    (check) => !(perGame.has(check.dataset) && check.name === `${check.dataset}.coverage`),
-  );
-  return {
-    failures: counted
-      .filter((check) => check.status === 'fail')
-      .map((check) => `${check.name}: ${check.value}`),
-    checks: counted.length,
-  };
 }
 
 /** What must not be: a kind never injected or untraced, a table unlike the fault-free run's, a gap. */

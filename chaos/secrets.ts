@@ -14,7 +14,8 @@ import pg from 'pg';
 import { type Replica, startReplica } from '../replica/server.ts';
 import { EXIT } from '../src/exitCodes.ts';
 import { gamesToLoad } from '../src/sinks/coverage.ts';
-import { allLoaded, BIN, easternInstant, firstGameDays, PER_GAME, waitFor } from '../test/support/daemon.ts';
+import { BIN } from '../test/support/cli.ts';
+import { allLoaded, easternInstant, firstGameDays, PER_GAME, waitFor } from '../test/support/daemon.ts';
 import { createTestDatabase, serverUrl, type TestDatabase } from '../test/support/database.ts';
 import { testSkeleton } from '../test/support/pipeline.ts';
 
@@ -112,7 +113,7 @@ function makeSecrets(): Record<Exclude<SecretName, 'embeddedPassword'>, string> 
 }
 
 /** Every spelling a secret may take in a log line or a stored value. */
-export function spellings(secret: string): string[] {
+function spellings(secret: string): string[] {
   const form = new URLSearchParams({ s: secret }).toString().slice(2);
   return [...new Set([secret, encodeURIComponent(secret), form])];
 }
@@ -318,7 +319,7 @@ async function runBatch(
 }
 
 /** The addresses a TCP port is listened on, as the kernel lists them (Linux; empty elsewhere). */
-export function listeningAddresses(port: number): string[] {
+function listeningAddresses(port: number): string[] {
   const found: string[] = [];
   for (const [file, v6] of [
     ['/proc/net/tcp', false],

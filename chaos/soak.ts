@@ -1,7 +1,7 @@
 // The soak: `nba-ingest daemon` as a real child process over simulated days on the replica's virtual
 // clock, with faults in a share of upstream calls. Its memory is read from /proc as each virtual day
 // ends; at the end every final game of those days must be ingested and `verify` must pass.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
@@ -11,9 +11,9 @@ import { gamesToLoad } from '../src/sinks/coverage.ts';
 import { DATASETS } from '../src/streams/datasets.ts';
 import { addDays } from '../src/streams/leagueDay.ts';
 import { verify } from '../src/streams/verify.ts';
-import { BIN, easternInstant, firstGameDays, PER_GAME } from '../test/support/daemon.ts';
+import { easternInstant, firstGameDays, PER_GAME, spawnDaemon } from '../test/support/daemon.ts';
 import { createTestDatabase } from '../test/support/database.ts';
-import { startTestReplica, TEST_API_KEY, testSkeleton } from '../test/support/pipeline.ts';
+import { startTestReplica, testSkeleton } from '../test/support/pipeline.ts';
 
 export interface SoakOptions {
   /** Simulated days, each from noon ET, starting on the season's first game day (default 30). */
@@ -109,7 +109,7 @@ const TIMEOUT_KINDS: ReadonlySet<string> = new Set(['hang', 'stalledBody']);
 const TIMEOUT_KIND_WEIGHT = 0.1;
 
 /** `rate` shared over every fault kind, the timeout kinds at a tenth of the others' share. */
-export function soakFaultRates(rate: number): Partial<Record<FaultKind, number>> {
+function soakFaultRates(rate: number): Partial<Record<FaultKind, number>> {
   const weight = (kind: string) => (TIMEOUT_KINDS.has(kind) ? TIMEOUT_KIND_WEIGHT : 1);
   const total = FAULT_KINDS.reduce((sum, kind) => sum + weight(kind), 0);
   return Object.fromEntries(FAULT_KINDS.map((kind) => [kind, (rate * weight(kind)) / total]));
@@ -149,7 +149,7 @@ export async function runSoak(options: SoakOptions = {}): Promise<SoakFigures> {
     const clock = replica.clock;
     if (!clock) throw new Error('the replica runs without a clock');
 
-    daemon = spawnDaemon(db.url, replica.url, ['--poll', options.poll ?? '1s', '--http', '127.0.0.1:0']);
+    daemon = spawnWatchedDaemon(db.url, replica, ['--poll', options.poll ?? '1s', '--http', '127.0.0.1:0']);
     const memory = await watchDays(daemon, {
       days,
       dayEndWall: (day) => clock.wallTimeOf(new Date(start.getTime() + day * DAY_MS)),
@@ -237,38 +237,23 @@ interface DaemonProcess {
 }
 
 /**
- * The CLI as a child process. Its log (one line per call: tens of megabytes over a month) is read
- * and dropped, keeping the status server's address and the lines at error and above.
+ * The CLI's daemon as a child process. Its log (one line per call: tens of megabytes over a month)
+ * is read line by line and dropped, keeping the status server's address and the lines at error and above.
  */
-function spawnDaemon(databaseUrl: string, baseUrl: string, args: readonly string[]): DaemonProcess {
-  const child = spawn(process.execPath, [BIN, 'daemon', '--rate', '1000', '--burst', '100', ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NBA_API_BASE_URL: baseUrl,
-      NBA_API_KEY: TEST_API_KEY,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+function spawnWatchedDaemon(databaseUrl: string, replica: Replica, args: readonly string[]): DaemonProcess {
   let url: string | undefined;
   let errors = 0;
   const last: string[] = [];
-  let partial = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    const lines = (partial + chunk.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
-      if (level >= 50 || !line.startsWith('{')) {
-        errors += 1;
-        last.push(line.slice(0, 500));
-        if (last.length > 5) last.shift();
-      }
-      url ??= /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"serving \/healthz/.exec(line)?.[1];
+  const onLine = (line: string) => {
+    const level = Number(/"level":(\d+)/.exec(line)?.[1] ?? 0);
+    if (level >= 50 || !line.startsWith('{')) {
+      errors += 1;
+      last.push(line.slice(0, 500));
+      if (last.length > 5) last.shift();
     }
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    url ??= /"url":"(http:\/\/127\.0\.0\.1:\d+)","msg":"serving \/healthz/.exec(line)?.[1];
+  };
+  const { child, exit } = spawnDaemon(databaseUrl, replica, args, { onLine, keepLog: 0 });
   return { child, exit, statusUrl: () => url, errorLines: () => errors, lastErrors: () => [...last] };
 }
 

@@ -8,6 +8,7 @@ import { isConnectionLost } from '../../src/sinks/connectionLoss.ts';
 import { type Database, openDatabase } from '../../src/sinks/database.ts';
 import { loadPlanFor } from '../../src/sinks/loadPlan.ts';
 import { serverUrl, withTestDatabase } from '../support/database.ts';
+import { backendsLeft, PoolWatch } from '../support/poolWatch.ts';
 import { loadReference, shotRow, shotsSpec } from '../support/referenceRows.ts';
 
 const db = withTestDatabase(test);
@@ -53,46 +54,6 @@ async function terminateWhenRunning(statement: string, finished: () => boolean):
   return 0;
 }
 
-/**
- * Clients of the pool that saw an error, and how often one of them was acquired again. With
- * `errors: false` it adds no 'error' listener of its own, which would hide a missing one.
- */
-function watch(pool: pg.Pool, { errors = true } = {}) {
-  const broken = new Set<pg.PoolClient>();
-  const seen = { broken: 0, reused: 0, removed: 0 };
-  const mark = (client: pg.PoolClient) => {
-    if (!broken.has(client)) seen.broken += 1;
-    broken.add(client);
-  };
-  const onConnect = (client: pg.PoolClient) => errors && client.on('error', () => mark(client));
-  const onRelease = (error: Error | undefined, client: pg.PoolClient) => error && mark(client);
-  const onAcquire = (client: pg.PoolClient) => {
-    if (broken.has(client)) seen.reused += 1;
-  };
-  const onRemove = () => {
-    seen.removed += 1;
-  };
-  pool.on('connect', onConnect).on('release', onRelease).on('acquire', onAcquire).on('remove', onRemove);
-  return {
-    seen,
-    stop: () =>
-      pool
-        .off('connect', onConnect)
-        .off('release', onRelease)
-        .off('acquire', onAcquire)
-        .off('remove', onRemove),
-  };
-}
-
-async function backendsInCopy(): Promise<number> {
-  const { rows } = await admin.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1
-       AND ((state = 'active' AND query LIKE 'COPY %') OR state LIKE 'idle in transaction%')`,
-    [db.name],
-  );
-  return rows[0]?.n ?? -1;
-}
-
 const shots = (gameId: string, count: number) =>
   Array.from({ length: count }, (_, index) => shotRow({ gameId, eventNumber: index + 1 }));
 
@@ -115,7 +76,7 @@ test.serial(
   'a client whose connection drops before its holder listens neither crashes the process nor is reused',
   async (t) => {
     const { pool } = database;
-    const seen = watch(pool, { errors: false });
+    const watch = new PoolWatch(pool, { errors: false });
     try {
       // As pg-pool hands a client over: no listener of the caller's yet.
       const client = await pool.connect();
@@ -132,9 +93,9 @@ test.serial(
       t.not(next, client);
       t.is((await next.query<{ one: number }>('SELECT 1 AS one')).rows[0]?.one, 1);
       next.release();
-      t.deepEqual(seen.seen, { broken: 0, reused: 0, removed: 1 });
+      t.deepEqual(watch.counts, { broken: 0, reused: 0, removed: 1 });
     } finally {
-      seen.stop();
+      watch.stop();
     }
   },
 );
@@ -148,7 +109,7 @@ for (const [statement, name] of [
     async (t) => {
       const gameId = statement === 'copy' ? GAMES[0] : GAMES[1];
       const { pool } = database;
-      const seen = watch(pool);
+      const watch = new PoolWatch(pool);
       try {
         // Enough rows that the COPY runs long enough to be caught; the merge is held by a lock on
         // its target until caught, since on the server it is over in a moment.
@@ -179,11 +140,12 @@ for (const [statement, name] of [
           [gameId],
         );
         t.is(stored.rows[0]?.n, 20_000);
-        t.is(seen.seen.broken, 1);
-        t.is(seen.seen.reused, 0);
-        t.is(await backendsInCopy(), 0);
+        t.is(watch.broken, 1);
+        t.is(watch.reused, 0);
+        const left = await backendsLeft(admin, db.name);
+        t.is(left.copy + left.inTransaction, 0);
       } finally {
-        seen.stop();
+        watch.stop();
       }
     },
   );
@@ -194,7 +156,7 @@ test.serial(
   async (t) => {
     const pool = new pg.Pool({ connectionString: db.url, application_name: 'nba-ingest-lost' });
     pool.on('error', () => undefined);
-    const seen = watch(pool);
+    const watch = new PoolWatch(pool);
     // Every connection of this pool is terminated as soon as it shows: the server never lets it write.
     let stop = false;
     const reaper = (async () => {
@@ -214,11 +176,11 @@ test.serial(
       );
       t.true(isConnectionLost(error), String(error));
       t.true(Date.now() - started >= 4_100, 'waited 100 ms, 1 s and 3 s before the three new attempts');
-      t.is(seen.seen.reused, 0);
+      t.is(watch.reused, 0);
     } finally {
       stop = true;
       await reaper;
-      seen.stop();
+      watch.stop();
       await pool.end();
     }
     const stored = await db.pool.query<{ n: number }>(

@@ -1,9 +1,8 @@
 // Runs the daemon in a test: in-process (startDaemon, as the CLI wires it) or as a child process
 // of the real CLI, against the replica on a virtual clock; plus the waits, table checksums and a
 // database link that can be cut, which the daemon tests share.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer, type Server, Socket } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import pino from 'pino';
 import { easternOffsetHours } from '../../replica/server/gameTimes.ts';
@@ -17,12 +16,12 @@ import {
   startDaemon,
 } from '../../src/daemonCommand.ts';
 import { gamesToLoad } from '../../src/sinks/coverage.ts';
+import type { TableSpec } from '../../src/sinks/tableSpec.ts';
 import type { Dataset } from '../../src/streams/dataset.ts';
 import { tablesOf } from '../../src/streams/dataset.ts';
 import { DATASETS, isSeasonWide } from '../../src/streams/datasets.ts';
+import { type CliOptions, spawnCli } from './cli.ts';
 import { FAST_RETRY, startTestReplica, TEST_API_KEY, testSkeleton } from './pipeline.ts';
-
-export const BIN = fileURLToPath(new URL('../../bin/nba-ingest.js', import.meta.url));
 
 /** The per-game datasets: what a daemon loads for every game that turns final. */
 export const PER_GAME: readonly string[] = [...DATASETS.values()]
@@ -113,28 +112,22 @@ export async function startTestDaemon(
   );
 }
 
-/** The real CLI as a child process; its stderr (JSON log lines) is collected. */
+/**
+ * `nba-ingest daemon` as a child process (spawnCli), at log level info; its stderr is kept whole
+ * unless `log` says otherwise, and told line by line to `log.onLine`.
+ */
 export function spawnDaemon(
   databaseUrl: string,
-  replica: Replica,
+  replica: Pick<Replica, 'url'>,
   args: readonly string[],
+  log: Pick<CliOptions, 'onLine' | 'keepLog'> = {},
 ): { child: ChildProcess; log: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [BIN, 'daemon', '--rate', '1000', '--burst', '100', ...args], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      NBA_API_BASE_URL: replica.url,
-      NBA_API_KEY: TEST_API_KEY,
-      LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const daemon = spawnCli(['daemon', '--rate', '1000', '--burst', '100', ...args], {
+    databaseUrl,
+    baseUrl: replica.url,
+    ...log,
   });
-  let log = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-  });
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, log: () => log, exit };
+  return { child: daemon.child, log: daemon.log, exit: daemon.exit.then((exit) => exit.code) };
 }
 
 /** Polls `check` until it answers a value other than undefined/false, or fails after `timeoutMs`. */
@@ -161,17 +154,16 @@ export async function ingestedGames(pool: pg.Pool): Promise<Set<string>> {
   return new Set(rows.map((row) => row.game_id));
 }
 
+export type TableChecksums = Record<string, { rows: number; checksum: string }>;
+
 /**
  * An md5 per table of every declared column of every row, in key order: equal databases, equal
  * checksums. Pipeline bookkeeping (created_at, updated_at) is not a declared column.
  */
-export async function tableChecksums(
-  pool: pg.Pool,
-  datasets: readonly Dataset[],
-): Promise<Record<string, { rows: number; checksum: string }>> {
-  const result: Record<string, { rows: number; checksum: string }> = {};
-  const specs = new Map(datasets.flatMap((dataset) => tablesOf(dataset)).map((spec) => [spec.table, spec]));
-  for (const [table, spec] of [...specs].sort(([a], [b]) => a.localeCompare(b))) {
+export async function specChecksums(pool: pg.Pool, specs: readonly TableSpec[]): Promise<TableChecksums> {
+  const result: TableChecksums = {};
+  const byTable = new Map(specs.map((spec) => [spec.table, spec]));
+  for (const [table, spec] of [...byTable].sort(([a], [b]) => a.localeCompare(b))) {
     const columns = spec.columns.map((column) => `"${column.name}"`).join(', ');
     const order = spec.key.map((column) => `r."${column}"`).join(', ');
     const { rows } = await pool.query<{ rows: string; checksum: string }>(
@@ -181,6 +173,22 @@ export async function tableChecksums(
     result[table] = { rows: Number(rows[0]?.rows ?? 0), checksum: rows[0]?.checksum ?? '' };
   }
   return result;
+}
+
+/** specChecksums of every table the datasets write. */
+export function tableChecksums(pool: pg.Pool, datasets: readonly Dataset[]): Promise<TableChecksums> {
+  return specChecksums(
+    pool,
+    datasets.flatMap((dataset) => tablesOf(dataset)),
+  );
+}
+
+/** Tables of either record whose row count or checksum differs from the other's (missing counts as differing). */
+export function differingTables(expected: TableChecksums, actual: TableChecksums): string[] {
+  return Object.keys({ ...expected, ...actual }).filter(
+    (table) =>
+      expected[table]?.rows !== actual[table]?.rows || expected[table]?.checksum !== actual[table]?.checksum,
+  );
 }
 
 /**
